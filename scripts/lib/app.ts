@@ -1,0 +1,70 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** How the app answers while it runs. */
+export type AppMode =
+  /** Its own page, 200, for every URL. */
+  | 'ok'
+  /** A 500 of its own for every URL, as a broken deploy would. */
+  | 'error';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A small app to put behind nginx: the demo's app and the tests' upstream.
+ * It can be stopped and started again on the same port, as an app server
+ * restarting for a deploy. Its pages name the URL they were asked for.
+ */
+export class DemoApp {
+  mode: AppMode = 'ok';
+  /** Requests seen since the app was created: method and URL. */
+  readonly requests: { method: string; url: string }[] = [];
+
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(readonly port: number) {}
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  start(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    const server = createServer((req, res) => this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  /** Stops at once, dropping open connections, as a killed app server does. */
+  stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    this.requests.push({ method: req.method ?? 'GET', url });
+    const status = this.mode === 'error' ? 500 : 200;
+    const heading = this.mode === 'error' ? 'The app’s own error page' : 'The app is up';
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Demo app</title><link rel="icon" href="data:,"></head>
+<body><main id="app" data-status="${status}"><h1>${heading}</h1>
+<p>You asked for <code id="asked">${escapeHtml(url)}</code> (${escapeHtml(req.method ?? 'GET')}).</p>
+<p><a href="/deep/path?q=1&amp;x=%20y#section">A deep link</a></p></main></body></html>
+`);
+  }
+}

@@ -1,0 +1,164 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SNIPPETS = join(REPO, 'nginx-snippets');
+export const DIST = join(REPO, 'dist');
+export const NGINX = process.env.NGINX_BIN ?? 'nginx';
+
+export interface NginxOptions {
+  /** A server block with `${NAME}` placeholders: LISTEN, ROOT, SNIPPETS, APP and any of `vars`. */
+  vhost: string;
+  /** The app's port, for `${APP}` (127.0.0.1:port). */
+  appPort: number;
+  /** More placeholders. */
+  vars?: Record<string, string>;
+  /** Edits the installed page's HTML before nginx starts; `null` removes the page. */
+  page?: (html: string) => string | null;
+}
+
+/** Fills `${NAME}` placeholders; a name without a value is an error, not an empty string. */
+export function fillTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) throw new Error(`vhost template: no value for \${${name}}`);
+    return value;
+  });
+}
+
+function mainConfig(prefix: string, vhostPath: string): string {
+  return `# Written by scripts/lib/nginx.ts for one run.
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log notice;
+events { worker_connections 256; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log ${prefix}/access.log;
+    client_body_temp_path ${prefix}/tmp/body;
+    proxy_temp_path ${prefix}/tmp/proxy;
+    fastcgi_temp_path ${prefix}/tmp/fastcgi;
+    uwsgi_temp_path ${prefix}/tmp/uwsgi;
+    scgi_temp_path ${prefix}/tmp/scgi;
+    include ${vhostPath};
+}
+`;
+}
+
+/** Runs `nginx -t` on a config; throws with nginx's own words when it fails. */
+export function testConfig(prefix: string, conf: string): string {
+  const result = spawnSync(NGINX, ['-t', '-q', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf], {
+    encoding: 'utf8',
+  });
+  if (result.error) throw new Error(`cannot run ${NGINX}: ${result.error.message} (apt-get install nginx)`);
+  if (result.status !== 0) throw new Error(`nginx -t failed for ${conf}:\n${result.stderr}`);
+  return result.stderr;
+}
+
+function waitForPort(port: number, child: ChildProcess, errorLog: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolvePromise, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null) {
+        void readFile(errorLog, 'utf8')
+          .catch(() => '')
+          .then((log) => reject(new Error(`nginx exited with ${child.exitCode}:\n${log}`)));
+        return;
+      }
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolvePromise();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nginx did not listen on ${port} within ${ms} ms`));
+        else setTimeout(attempt, 25);
+      });
+    };
+    attempt();
+  });
+}
+
+/** A real nginx, started in a temporary prefix of its own on a free loopback port. */
+export class RunningNginx {
+  constructor(
+    readonly port: number,
+    readonly prefix: string,
+    readonly root: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  /** An absolute URL on this server. */
+  url(path = '/'): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  errorLog(): Promise<string> {
+    return readFile(join(this.prefix, 'error.log'), 'utf8');
+  }
+
+  /** Stops nginx and removes its prefix. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once('exit', r));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(this.prefix, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Installs dist/ as a user would (copied to `<root>/__backsoon/`), writes the
+ * vhost, checks the whole config with `nginx -t`, and starts nginx in the
+ * foreground. The worker processes run as nobody when started by root, so
+ * every folder they read is made world-readable.
+ */
+export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
+  const prefix = await mkdtemp(join(tmpdir(), 'backsoon-nginx-'));
+  const root = join(prefix, 'www');
+  await mkdir(join(prefix, 'tmp'), { recursive: true });
+  await cp(DIST, join(root, '__backsoon'), { recursive: true });
+  await chmod(prefix, 0o755);
+  if (options.page) {
+    const pagePath = join(root, '__backsoon', 'index.html');
+    const edited = options.page(await readFile(pagePath, 'utf8'));
+    // The precompressed copy would be stale after an edit: drop it.
+    await rm(`${pagePath}.gz`, { force: true });
+    if (edited === null) await rm(pagePath);
+    else await writeFile(pagePath, edited);
+  }
+  const port = await freePort();
+  const vars = {
+    LISTEN: `127.0.0.1:${port}`,
+    ROOT: root,
+    SNIPPETS,
+    APP: `127.0.0.1:${options.appPort}`,
+    PREFIX: prefix,
+    ...options.vars,
+  };
+  const vhostPath = join(prefix, 'vhost.conf');
+  await writeFile(vhostPath, fillTemplate(await readFile(options.vhost, 'utf8'), vars));
+  const conf = join(prefix, 'nginx.conf');
+  await writeFile(conf, mainConfig(prefix, vhostPath));
+  testConfig(prefix, conf);
+  const errorLog = join(prefix, 'error.log');
+  const child = spawn(NGINX, ['-p', prefix, '-e', errorLog, '-c', conf, '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForPort(port, child, errorLog);
+  } catch (error) {
+    child.kill('SIGTERM');
+    await rm(prefix, { recursive: true, force: true });
+    throw error;
+  }
+  return new RunningNginx(port, prefix, root, child);
+}

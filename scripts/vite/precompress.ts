@@ -1,0 +1,29 @@
+import { gzipSync, constants } from 'node:zlib';
+import type { Plugin } from 'vite';
+
+/**
+ * Writes `name.gz` beside every HTML, JS and CSS file of the build, for
+ * nginx's `gzip_static`: nginx's gzip filter does not compress error
+ * responses (502, 503, 504), but a precompressed file is served as it is,
+ * whatever the status. Runs last, once the files on disk are final.
+ */
+export function precompress(): Plugin {
+  return {
+    name: 'backsoon:precompress',
+    enforce: 'post',
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        for (const file of Object.values(bundle)) {
+          if (!/\.(html|js|css)$/.test(file.fileName)) continue;
+          const source = file.type === 'asset' ? file.source : file.code;
+          this.emitFile({
+            type: 'asset',
+            fileName: `${file.fileName}.gz`,
+            source: gzipSync(source, { level: constants.Z_BEST_COMPRESSION }),
+          });
+        }
+      },
+    },
+  };
+}

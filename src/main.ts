@@ -1,0 +1,2 @@
+// The page's entry point: defining the element starts the poller.
+import './backsoon-page.js';

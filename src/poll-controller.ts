@@ -1,0 +1,131 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { checkUrl } from './check.js';
+import { bouncesOnArrival, readReturnRecord, writeReturnRecord } from './loop-guard.js';
+import type { PollOptions } from './poll-options.js';
+import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
+import { returnToUrl } from './return-to.js';
+
+/** The parts of the browser the controller touches; tests pass fakes. */
+export interface PollEnvironment {
+  location: Pick<Location, 'href' | 'replace' | 'reload'>;
+  document: EventTarget & { readonly hidden: boolean };
+  window: EventTarget;
+  storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  fetch: typeof globalThis.fetch;
+  now: () => number;
+  random: () => number;
+}
+
+/** The real browser. */
+export function browserEnvironment(): PollEnvironment {
+  let storage: Storage | undefined;
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    storage = undefined; // blocked storage throws on access: no loop guard, still works
+  }
+  return {
+    location: window.location,
+    document,
+    window,
+    storage,
+    fetch: window.fetch.bind(window),
+    now: Date.now,
+    random: Math.random,
+  };
+}
+
+/** The detail of every backsoon event. */
+export interface PollEventDetail {
+  /** Checks made so far, from 1. */
+  attempt: number;
+  /** Milliseconds since the page started checking. */
+  elapsed: number;
+}
+
+/** Redraws the countdown once a second while a check is scheduled. */
+const TICK = 1000;
+
+/**
+ * Wires a Poller to a Lit element: starts it when the element is connected,
+ * stops it (timers, fetch, listeners) when disconnected, redraws the host on
+ * every change and every countdown second, and dispatches the poller's events
+ * from the host as bubbling, composed events.
+ */
+export class PollController implements ReactiveController {
+  /** The latest state, for render(). */
+  snapshot: PollSnapshot = { state: 'idle', attempt: 0, elapsed: 0, nextCheckAt: undefined, kind: undefined };
+
+  private poller: Poller | undefined;
+  private environment: PollEnvironment | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly options: () => PollOptions,
+    private readonly env: () => PollEnvironment = browserEnvironment,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const env = (this.environment = this.env());
+    const options = this.options();
+    const url = env.location.href;
+    const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
+    this.poller = new Poller({
+      options,
+      bounces,
+      now: env.now,
+      random: env.random,
+      visibility: env.document,
+      network: env.window,
+      check: (signal) => checkUrl(url, { timeout: options.timeout, signal, now: env.now, fetch: env.fetch }),
+      onChange: (snapshot) => this.update(snapshot),
+      emit: (name, snapshot) => this.dispatch(name, snapshot),
+      returnToApp: () => {
+        writeReturnRecord(env.storage, { url, at: env.now(), bounces });
+        returnToUrl(env.location);
+      },
+    });
+    this.poller.start();
+  }
+
+  hostDisconnected(): void {
+    this.poller?.stop();
+    this.poller = undefined;
+    this.setTicking(false);
+  }
+
+  /** The environment's clock, for the countdown. */
+  now(): number {
+    return (this.environment ?? this.env()).now();
+  }
+
+  /** "Try now" and "Try again". */
+  checkNow(): void {
+    this.poller?.checkNow();
+  }
+
+  private update(snapshot: PollSnapshot): void {
+    this.snapshot = snapshot;
+    this.setTicking(snapshot.state === 'waiting');
+    this.host.requestUpdate();
+  }
+
+  private setTicking(on: boolean): void {
+    if (on && this.ticker === undefined) {
+      this.ticker = setInterval(() => this.host.requestUpdate(), TICK);
+    } else if (!on && this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private dispatch(name: PollEventName, snapshot: PollSnapshot): boolean {
+    const detail: PollEventDetail = { attempt: snapshot.attempt, elapsed: snapshot.elapsed };
+    return this.host.dispatchEvent(
+      new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: name === 'backsoon-back' }),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import type { PollOptions } from './poll-options.js';
+
+/** What the schedule knows when it picks the wait before the next check. */
+export interface ScheduleInput {
+  /** Milliseconds since the page started checking. */
+  elapsed: number;
+  /** Waits already scheduled after the quick phase ended (0 for the first). */
+  step: number;
+  /** Times the visitor was sent back to this URL and returned (loop guard). */
+  bounces: number;
+  /** The wait asked for by the last response's `Retry-After`, if any. */
+  retryAfter?: number | undefined;
+}
+
+/**
+ * Backoff steps added for each bounce: a visitor who was sent back and fell
+ * straight onto the page again skips the quick phase and starts as if three
+ * slow checks had already failed (with the defaults: waits of up to 3.4 s,
+ * then 5 s, 7.6 s…), so a flapping app is not met with a redirect loop.
+ */
+export const STEPS_PER_BOUNCE = 3;
+
+/**
+ * Picks the wait before the next check.
+ *
+ * - An explicit `Retry-After` wins, clamped to [minTimeout, maxRetryAfter],
+ *   with no jitter: the server's timing beats the client's.
+ * - While the outage is young (elapsed < quickPeriod, no bounce) every wait
+ *   is minTimeout.
+ * - Then the ceiling grows by `factor` per step up to maxTimeout, and the
+ *   wait is drawn uniformly between minTimeout and that ceiling ("full
+ *   jitter" above a floor), so visitors who arrived together spread out.
+ *
+ * @param random a source of numbers in [0, 1), injected for tests and benchmarks
+ */
+export function nextDelay(input: ScheduleInput, options: PollOptions, random: () => number): number {
+  const { minTimeout, maxTimeout, maxRetryAfter, factor } = options;
+  if (input.retryAfter !== undefined) {
+    return Math.min(maxRetryAfter, Math.max(minTimeout, input.retryAfter));
+  }
+  if (inQuickPhase(input, options)) return minTimeout;
+  const exponent = input.step + 1 + input.bounces * STEPS_PER_BOUNCE;
+  const ceiling = Math.min(maxTimeout, minTimeout * factor ** exponent);
+  return minTimeout + random() * (ceiling - minTimeout);
+}
+
+/** Whether the outage is still young enough for one check per minTimeout. */
+export function inQuickPhase(input: ScheduleInput, options: PollOptions): boolean {
+  return input.bounces === 0 && input.elapsed < options.quickPeriod;
+}
+
+/**
+ * Whether the poller should stop after `attempt` failed checks.
+ */
+export function shouldGiveUp(attempt: number, elapsed: number, options: PollOptions): boolean {
+  return attempt >= options.retries || elapsed >= options.maxRetryTime;
+}
