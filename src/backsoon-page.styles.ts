@@ -63,6 +63,7 @@ export const styles = css`
     gap: 0.6em;
     margin: 0 0 calc(var(--_space) * 1.25);
     font-variant-numeric: tabular-nums;
+    text-wrap: balance;
     color: var(--_muted);
   }
 

@@ -1,13 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** How the app answers while it runs. */
-export type AppMode =
-  /** Its own page, 200, for every URL. */
-  | 'ok'
-  /** A 500 of its own for every URL, as a broken deploy would. */
-  | 'error';
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -18,9 +11,16 @@ function escapeHtml(text: string): string {
  * restarting for a deploy. Its pages name the URL they were asked for.
  */
 export class DemoApp {
-  mode: AppMode = 'ok';
+  /**
+   * The status of the app's answer to every URL: 200 for its own page, or
+   * an error of its own (500 for a broken deploy, 503 with a Retry-After
+   * for the app's own maintenance page).
+   */
+  status = 200;
   /** Requests seen since the app was created: method and URL. */
   readonly requests: { method: string; url: string }[] = [];
+  /** Called for every request the app answers (the demo prints them). */
+  onRequest: ((method: string, url: string, status: number) => void) | undefined;
 
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -57,9 +57,14 @@ export class DemoApp {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     this.requests.push({ method: req.method ?? 'GET', url });
-    const status = this.mode === 'error' ? 500 : 200;
-    const heading = this.mode === 'error' ? 'The app’s own error page' : 'The app is up';
-    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    const status = this.status;
+    this.onRequest?.(req.method ?? 'GET', url, status);
+    const heading = status >= 400 ? `The app’s own ${status} page` : 'The app is up';
+    res.writeHead(status, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...(status === 503 ? { 'Retry-After': '120' } : {}),
+    });
     res.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Demo app</title><link rel="icon" href="data:,"></head>
 <body><main id="app" data-status="${status}"><h1>${heading}</h1>

@@ -1,0 +1,31 @@
+import { readdirSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { relative } from 'node:path';
+import { REPO, SNIPPETS, fillTemplate, testConfig } from '../scripts/lib/nginx.js';
+import { SITE_VHOST, VHOSTS, expect, test } from './fixtures.js';
+
+const vhosts = [SITE_VHOST, ...readdirSync(VHOSTS).map((name) => join(VHOSTS, name))];
+
+// h5bp's habit: every combination users are told to write passes `nginx -t`
+// before any behaviour is tested. (startNginx also runs it on every start.)
+for (const vhost of vhosts) {
+  test(`nginx -t accepts ${relative(REPO, vhost)}`, async () => {
+    const prefix = await mkdtemp(join(tmpdir(), 'backsoon-t-'));
+    try {
+      await mkdir(join(prefix, 'tmp'));
+      const vars = { LISTEN: '127.0.0.1:9', ROOT: prefix, SNIPPETS, APP: '127.0.0.1:9', HANG: '127.0.0.1:9', PREFIX: prefix };
+      await writeFile(join(prefix, 'vhost.conf'), fillTemplate(await readFile(vhost, 'utf8'), vars));
+      await writeFile(
+        join(prefix, 'nginx.conf'),
+        `pid ${prefix}/nginx.pid; events {} http { include /etc/nginx/mime.types; ` +
+          ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${prefix}/tmp/${t};`).join(' ') +
+          ` include ${prefix}/vhost.conf; }`,
+      );
+      expect(() => testConfig(prefix, join(prefix, 'nginx.conf'))).not.toThrow();
+    } finally {
+      await rm(prefix, { recursive: true, force: true });
+    }
+  });
+}

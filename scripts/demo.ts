@@ -1,0 +1,74 @@
+/**
+ * `npm run demo`: the built page behind a real nginx, in front of a small
+ * app that you stop and start from this terminal. Run after `vite build`
+ * (the npm script does both).
+ *
+ * Keys: s stops or starts the app, r restarts it for five seconds,
+ * e toggles the app's own 500, q or Ctrl-C quits. Without a terminal,
+ * `kill -USR1 <pid>` stops or starts the app.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DemoApp } from './lib/app.js';
+import { DIST, REPO, startNginx } from './lib/nginx.js';
+import { freePort } from './lib/ports.js';
+
+const time = (): string => new Date().toISOString().slice(11, 19);
+const say = (line: string): void => console.log(`${time()}  ${line}`);
+
+if (!existsSync(join(DIST, 'index.html'))) {
+  console.error('dist/index.html is missing: run `npm run demo` (it builds first) or `npm run build`.');
+  process.exit(1);
+}
+
+const app = new DemoApp(await freePort());
+app.onRequest = (method, url, status) => say(`app   ${status} ${method} ${url}`);
+await app.start();
+const nginx = await startNginx({ vhost: join(REPO, 'nginx-snippets/examples/site.conf'), appPort: app.port });
+
+async function toggle(): Promise<void> {
+  if (app.running) {
+    await app.stop();
+    say('app   stopped: nginx now answers 502 with backsoon’s page');
+  } else {
+    await app.start();
+    say('app   started: open pages go back to their URLs by themselves');
+  }
+}
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping nginx and the app…');
+  await nginx.stop();
+  await app.stop();
+  process.exit(0);
+}
+
+console.log(`
+  backsoon demo
+  nginx:  ${nginx.url('/')}  (app on 127.0.0.1:${app.port})
+  open:   ${nginx.url('/deep/path?q=1&x=%20y#section')}
+
+  ${process.stdin.isTTY ? 's  stop / start the app\n  r  restart the app (down for 5 s)\n  e  the app answers its own 500 / answers normally\n  q  quit (or Ctrl-C)' : `no terminal: kill -USR1 ${process.pid} stops / starts the app; kill ${process.pid} quits`}
+`);
+
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGUSR1', () => void toggle());
+
+if (process.stdin.isTTY) {
+  process.stdin.setRawMode(true);
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (key: string) => {
+    if (key === 'q' || key === '\u0003') void shutdown();
+    else if (key === 's') void toggle();
+    else if (key === 'e') {
+      app.status = app.status === 500 ? 200 : 500;
+      say(`app   now answers ${app.status}`);
+    } else if (key === 'r' && app.running) {
+      void toggle().then(() => setTimeout(() => void toggle(), 5000));
+    }
+  });
+}
