@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
 import { contentSecurityPolicy } from './scripts/vite/csp.js';
+import { backsoonPages } from './scripts/vite/pages.js';
 import { precompress } from './scripts/vite/precompress.js';
 
 export default defineConfig({
@@ -13,6 +14,7 @@ export default defineConfig({
     // The page is one file: there is nothing to preload.
     modulePreload: { polyfill: false },
   },
-  // Order matters: inline everything, then hash what was inlined, then compress.
-  plugins: [viteSingleFile({ removeViteModuleLoader: true }), contentSecurityPolicy(), precompress()],
+  // Order matters: inline everything, hash what was inlined, derive the
+  // maintenance page from the finished crash page, then compress.
+  plugins: [backsoonPages(), viteSingleFile({ removeViteModuleLoader: true }), contentSecurityPolicy(), precompress()],
 });

@@ -2,12 +2,12 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
 import { freePort } from '../scripts/lib/ports.js';
-import { VHOSTS, expect, test } from './fixtures.js';
+import { BROWSER, VHOSTS, expect, test } from './fixtures.js';
 
 // What nginx sends, as seen by an HTTP client: status, marker, caching.
 
 test('with the app stopped, a request gets the page with a 502, the marker and no-store', async ({ site }) => {
-  const response = await fetch(site.url('/deep/path?q=1'));
+  const response = await fetch(site.url('/deep/path?q=1'), { headers: BROWSER });
   expect(response.status).toBe(502);
   expect(response.headers.get('x-backsoon')).toBe('crash');
   expect(response.headers.get('cache-control')).toBe('no-store');
@@ -19,14 +19,18 @@ test('a HEAD check and a form POST get the same 502 with the marker', async ({ s
   const head = await fetch(site.url('/x'), { method: 'HEAD' });
   expect(head.status).toBe(502);
   expect(head.headers.get('x-backsoon')).toBe('crash');
-  const post = await fetch(site.url('/form'), { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const post = await fetch(site.url('/form'), {
+    method: 'POST',
+    body: 'a=1',
+    headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' },
+  });
   expect(post.status).toBe(502);
   expect(await post.text()).toContain('<backsoon-page');
 });
 
 test('a client that accepts gzip gets the precompressed page, still a 502', async ({ site }) => {
-  const raw = await fetch(site.url('/'), { headers: { 'accept-encoding': 'identity' } });
-  const gzipped = await fetch(site.url('/'), { headers: { 'accept-encoding': 'gzip' } });
+  const raw = await fetch(site.url('/'), { headers: { ...BROWSER, 'accept-encoding': 'identity' } });
+  const gzipped = await fetch(site.url('/'), { headers: { ...BROWSER, 'accept-encoding': 'gzip' } });
   expect(gzipped.status).toBe(502);
   expect(gzipped.headers.get('content-encoding')).toBe('gzip');
   expect(Number(gzipped.headers.get('content-length'))).toBeLessThan(Number(raw.headers.get('content-length')) / 2);
@@ -64,7 +68,7 @@ test.describe('the page file is missing', () => {
   test.use({ siteOptions: { page: () => null } });
 
   test('nginx falls back to its stock 502, not a 404, a 500 or a loop', async ({ site }) => {
-    const response = await fetch(site.url('/deep/path'));
+    const response = await fetch(site.url('/deep/path'), { headers: BROWSER });
     expect(response.status).toBe(502);
     const body = await response.text();
     expect(body).toContain('<h1>502 Bad Gateway</h1>');
@@ -95,7 +99,7 @@ test.describe('every way of passing to an app', () => {
     ['/slow/report', 504],
   ] as const) {
     test(`${path} answers ${status} with the page`, async () => {
-      const response = await fetch(nginx.url(path));
+      const response = await fetch(nginx.url(path), { headers: BROWSER });
       expect(response.status).toBe(status);
       expect(response.headers.get('x-backsoon')).toBe('crash');
       expect(await response.text()).toContain('<backsoon-page');

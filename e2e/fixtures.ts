@@ -49,14 +49,17 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
+/** What a browser sends when it navigates: nginx picks the page by it. */
+export const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
 /** Sets attributes on <backsoon-page> in the installed page, as a user editing dist/index.html would. */
 export function withAttributes(attributes: Record<string, string | number>): (html: string) => string {
   const text = Object.entries(attributes)
     .map(([name, value]) => ` ${name}="${value}"`)
     .join('');
   return (html) => {
-    if (!html.includes('<backsoon-page>')) throw new Error('no <backsoon-page> in the built page');
-    return html.replace('<backsoon-page>', `<backsoon-page${text}>`);
+    if (!html.includes('<backsoon-page ')) throw new Error('no <backsoon-page> in the built page');
+    return html.replace('<backsoon-page ', `<backsoon-page${text} `);
   };
 }
 

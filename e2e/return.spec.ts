@@ -57,7 +57,7 @@ test.describe('with a long schedule', () => {
 
   test('"Try now" checks at once', async ({ page, site, app }) => {
     await page.goto(site.url('/wait'));
-    await expect(page.locator('backsoon-page')).toContainText(/Checking again in (59|60) s · attempt 1/);
+    await expect(page.locator('backsoon-page')).toContainText(/Checking again in (59|60) sec · attempt 1/);
     await app.start();
     await page.getByRole('button', { name: 'Try now' }).click();
     await expect(page.locator('#asked')).toHaveText('/wait');
@@ -69,7 +69,7 @@ test.describe('with a limit of three attempts', () => {
 
   test('gives up politely, and "Try again" brings the visitor back once the app is up', async ({ page, site, app }) => {
     await page.goto(site.url(DEEP));
-    await expect(page.locator('backsoon-page')).toContainText('Stopped checking after 3 attempts');
+    await expect(page.locator('backsoon-page')).toContainText('Stopped checking after attempt 3');
     await expect(page.getByRole('status')).toHaveText(/Stopped checking automatically/);
     await app.start();
     await page.getByRole('button', { name: 'Try again' }).click();

@@ -1,18 +1,26 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
+import { announcement, maintenanceLine, statusLine, type Copy } from './copy.js';
+import { loadMessages } from './locale-loader.js';
+import { pickLocale } from './locale.js';
+import { messageFor } from './maintenance-info.js';
 import { PollController } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type PollOptions } from './poll-options.js';
-import { announcement, statusLine } from './status-text.js';
+import { reloadAsGet } from './return-to.js';
 import { styles } from './backsoon-page.styles.js';
+
+/** Methods whose request nginx could not pass on: a form the app never received. */
+const UNSENT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * The page nginx serves while the app is away. It checks the page's own URL
  * in the background and, as soon as the app answers, sends the visitor back
  * to exactly that URL.
  *
- * The heading and message are the element's children, so they are in the
- * HTML and readable without JavaScript; the element adds the countdown, the
- * button and the announcements.
+ * Its children are the no-JavaScript text; once defined, the element shows
+ * its own, in the visitor's language (chosen from `navigator.languages`
+ * among the languages of the build; see src/locale-loader.ts).
  *
  * Each poll option is an attribute; see `PollOptions` for what it does and
  * its default. An invalid value is reported in the console and the
@@ -22,24 +30,34 @@ import { styles } from './backsoon-page.styles.js';
  * @fires backsoon-back - the app answered; cancelable: `preventDefault()`
  *   keeps the visitor on the page. `detail: { attempt, elapsed }`
  * @fires backsoon-give-up - the limits were reached; `detail: { attempt, elapsed }`
- * @slot - the heading and message
  * @csspart card - the box around everything
+ * @csspart logo - the logo (a background image)
+ * @csspart operator-message - the message from maintenance.json
+ * @csspart notice - "your form was not sent"
  * @csspart status - the countdown line
- * @csspart button - "Try now" / "Try again"
- * @cssprop --backsoon-accent - button and spinner colour
- * @cssprop --backsoon-accent-text - text on the button
- * @cssprop --backsoon-text - main text colour
- * @cssprop --backsoon-muted - secondary text colour
- * @cssprop --backsoon-surface - the card's background
- * @cssprop --backsoon-border - the card's border
+ * @csspart button - every button; the main one also has part `primary`
+ * @cssprop --backsoon-accent - button and spinner colour (also `-dark`)
+ * @cssprop --backsoon-accent-text - text on the button (also `-dark`)
+ * @cssprop --backsoon-text - main text colour (also `-dark`)
+ * @cssprop --backsoon-muted - secondary text colour (also `-dark`)
+ * @cssprop --backsoon-surface - the card's background (also `-dark`)
+ * @cssprop --backsoon-border - the card's border (also `-dark`)
+ * @cssprop --backsoon-spinner - the spinner's track (also `-dark`)
  * @cssprop --backsoon-radius - corner radius
  * @cssprop --backsoon-font - font stack
  * @cssprop --backsoon-max-width - the card's widest width
  * @cssprop --backsoon-space - the spacing unit
+ * @cssprop --backsoon-logo - the logo, as `url(…)`
+ * @cssprop --backsoon-logo-height - the logo's height (0 hides it)
  */
 @customElement('backsoon-page')
 export class BacksoonPage extends LitElement {
   static override styles = styles;
+
+  /** Why the page is shown: `crash` (502/504) or `maintenance` (503). Set by the build's page variants. */
+  @property() kind: 'crash' | 'maintenance' = 'crash';
+  /** The method of the request nginx could not pass on; set by nginx on form submissions. */
+  @property({ attribute: 'request-method' }) requestMethod = 'GET';
 
   /** @see PollOptions.retries */
   @property({ type: Number }) retries?: number;
@@ -58,24 +76,87 @@ export class BacksoonPage extends LitElement {
   /** @see PollOptions.timeout */
   @property({ type: Number }) timeout?: number;
 
-  private readonly poll = new PollController(this, () => this.pollOptions());
+  private copy: Copy = { locale: defaultLocale, messages: defaultMessages };
+  /** Settles once the visitor's language is known; the first render waits for it. */
+  private readonly copyReady: Promise<void> = this.chooseCopy();
+  private readonly poll = new PollController(this, () => ({
+    options: this.pollOptions(),
+    kind: this.kind === 'maintenance' ? 'maintenance' : 'crash',
+    unsent: this.unsent,
+  }));
+
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.copyReady;
+    super.scheduleUpdate();
+  }
 
   override render() {
+    const m = this.copy.messages;
     const snapshot = this.poll.snapshot;
-    const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || snapshot.state === 'back';
+    const now = this.poll.now();
+    const maintenance = this.maintenance;
+    const title = maintenance ? m.maintenanceTitle : m.crashTitle;
+    const until = maintenance ? this.poll.info.until : undefined;
+    const operatorMessage = maintenance ? messageFor(this.poll.info, this.copy.locale) : undefined;
+    const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (snapshot.state === 'back' && !this.unsent);
     return html`
-      <div class="card" part="card">
-        <slot></slot>
+      <div class="card" part="card" lang=${this.copy.locale}>
+        <div class="logo" part="logo"></div>
+        <h1>${title}</h1>
+        <p class="message">${maintenance ? m.maintenanceBody : m.crashBody}</p>
+        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
+        ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
+        ${this.unsent ? html`<p class="notice" part="notice">${m.unsentNotice}</p>` : nothing}
         <p class="status" part="status">
           <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
-          <span>${statusLine(snapshot, this.poll.now())}</span>
+          <span>${statusLine(snapshot, now, this.copy, this.unsent)}</span>
         </p>
-        <p class="visually-hidden" role="status">${announcement(snapshot)}</p>
-        <button type="button" part="button" @click=${this.onTryNow} ?disabled=${snapshot.state === 'back'}>
-          ${snapshot.state === 'gave-up' ? 'Try again' : 'Try now'}
-        </button>
+        <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, this.unsent)}</p>
+        <div class="actions">${this.renderActions()}</div>
       </div>
     `;
+  }
+
+  override updated(): void {
+    const m = this.copy.messages;
+    document.documentElement.lang = this.copy.locale;
+    document.title = this.maintenance ? m.maintenanceTitle : m.crashTitle;
+  }
+
+  private renderActions() {
+    const m = this.copy.messages;
+    switch (this.poll.snapshot.state) {
+      case 'back':
+        return this.unsent
+          ? html`<button type="button" part="button primary" @click=${this.onBackToForm}>${m.backToForm}</button>
+              <button type="button" part="button" class="secondary" @click=${this.onReload}>${m.reloadPage}</button>`
+          : nothing;
+      case 'gave-up':
+        return html`<button type="button" part="button primary" @click=${this.onCheckNow}>${m.tryAgain}</button>`;
+      case 'stopped':
+        return html`<button type="button" part="button primary" @click=${this.onCheckNow}>${m.resume}</button>`;
+      default:
+        return html`<button type="button" part="button primary" @click=${this.onCheckNow}>${m.tryNow}</button>
+          <button type="button" part="button" class="secondary" @click=${this.onStop}>${m.stop}</button>`;
+    }
+  }
+
+  /** Maintenance as served, or as the last check found it (a crash can turn into maintenance and back). */
+  private get maintenance(): boolean {
+    const seen = this.poll.snapshot.kind;
+    return (seen === 'crash' || seen === 'maintenance' ? seen : this.kind) === 'maintenance';
+  }
+
+  private get unsent(): boolean {
+    return UNSENT_METHODS.includes(this.requestMethod.toUpperCase());
+  }
+
+  /** Picks the visitor's language among the shipped ones and loads its strings if they are not the default's. */
+  private async chooseCopy(): Promise<void> {
+    const locale = pickLocale(navigator.languages ?? [navigator.language], available, defaultLocale);
+    if (locale === defaultLocale) return;
+    const messages = await loadMessages(locale, defaultMessages);
+    if (messages) this.copy = { locale, messages };
   }
 
   private pollOptions(): PollOptions {
@@ -97,8 +178,20 @@ export class BacksoonPage extends LitElement {
     }
   }
 
-  private onTryNow(): void {
+  private onCheckNow(): void {
     this.poll.checkNow();
+  }
+
+  private onStop(): void {
+    this.poll.stopChecking();
+  }
+
+  private onBackToForm(): void {
+    history.back();
+  }
+
+  private onReload(): void {
+    reloadAsGet(location);
   }
 }
 

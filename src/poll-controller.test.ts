@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReactiveController } from 'lit';
-import { PollController, type PollEnvironment } from './poll-controller.js';
+import { PollController, type PollEnvironment, type PollSetup } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS } from './poll-options.js';
 import { RETURN_RECORD_KEY } from './loop-guard.js';
 
@@ -40,6 +40,7 @@ function environment(respond: () => Response | Promise<Response>) {
   return { env, store, document, window, location, fetch };
 }
 
+const crash: PollSetup = { options: DEFAULT_POLL_OPTIONS, kind: 'crash', unsent: false };
 const down = () => new Response(null, { status: 502, headers: { 'X-Backsoon': 'crash' } });
 
 beforeEach(() => {
@@ -53,7 +54,7 @@ describe('PollController', () => {
   it('starts checking the page’s own URL when the host connects', async () => {
     const host = new FakeHost();
     const world = environment(down);
-    const controller = new PollController(host, () => DEFAULT_POLL_OPTIONS, () => world.env);
+    const controller = new PollController(host, () => crash, () => world.env);
     expect(host.controllers).toEqual([controller]);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
@@ -64,7 +65,7 @@ describe('PollController', () => {
 
   it('redraws the countdown once a second while waiting', async () => {
     const host = new FakeHost();
-    const controller = new PollController(host, () => ({ ...DEFAULT_POLL_OPTIONS, quickPeriod: 0, minTimeout: 10_000, maxTimeout: 10_000 }), () => environment(down).env);
+    const controller = new PollController(host, () => ({ ...crash, options: { ...DEFAULT_POLL_OPTIONS, quickPeriod: 0, minTimeout: 10_000, maxTimeout: 10_000 } }), () => environment(down).env);
     controller.hostConnected();
     const before = host.updates;
     await vi.advanceTimersByTimeAsync(5000);
@@ -78,7 +79,7 @@ describe('PollController', () => {
     for (const name of ['backsoon-attempt', 'backsoon-back']) host.addEventListener(name, (e) => seen.push(e as CustomEvent));
     let up = false;
     const world = environment(() => (up ? new Response('app', { status: 500 }) : down()));
-    const controller = new PollController(host, () => DEFAULT_POLL_OPTIONS, () => world.env);
+    const controller = new PollController(host, () => crash, () => world.env);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     up = true;
@@ -94,7 +95,7 @@ describe('PollController', () => {
   it('sends the visitor back by reloading the URL with its fragment, and remembers it for the loop guard', async () => {
     const host = new FakeHost();
     const world = environment(() => new Response('app'));
-    const controller = new PollController(host, () => DEFAULT_POLL_OPTIONS, () => world.env);
+    const controller = new PollController(host, () => crash, () => world.env);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(world.location.reload).toHaveBeenCalledOnce();
@@ -105,7 +106,7 @@ describe('PollController', () => {
     const host = new FakeHost();
     const world = environment(down);
     world.store.set(RETURN_RECORD_KEY, JSON.stringify({ url: URL_ASKED, at: Date.now() - 2000, bounces: 0 }));
-    const controller = new PollController(host, () => DEFAULT_POLL_OPTIONS, () => world.env);
+    const controller = new PollController(host, () => crash, () => world.env);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(world.fetch).not.toHaveBeenCalled();
@@ -125,7 +126,7 @@ describe('PollController', () => {
     const docRemove = vi.spyOn(world.document, 'removeEventListener');
     const winAdd = vi.spyOn(world.window, 'addEventListener');
     const winRemove = vi.spyOn(world.window, 'removeEventListener');
-    const controller = new PollController(host, () => DEFAULT_POLL_OPTIONS, () => world.env);
+    const controller = new PollController(host, () => crash, () => world.env);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('checking');
@@ -137,5 +138,37 @@ describe('PollController', () => {
     const updates = host.updates;
     await vi.advanceTimersByTimeAsync(60_000);
     expect(host.updates).toBe(updates);
+  });
+
+  it('reads maintenance.json during maintenance and paces the checks to its end', async () => {
+    const host = new FakeHost();
+    const until = Date.now() + 120_000;
+    const world = environment(down);
+    world.fetch.mockImplementation(async (url) =>
+      url === '/__backsoon/maintenance.json'
+        ? new Response(JSON.stringify({ message: 'Moving house', until: new Date(until).toISOString() }))
+        : new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' } }),
+    );
+    const controller = new PollController(host, () => ({ ...crash, kind: 'maintenance' }), () => world.env);
+    controller.hostConnected();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(controller.info).toEqual({ message: { '*': 'Moving house' }, until });
+    // The first wait was scheduled before the file arrived; the next ones follow it.
+    await vi.advanceTimersByTimeAsync(1000);
+    const wait = controller.snapshot.nextCheckAt! - Date.now();
+    expect(wait).toBeGreaterThanOrEqual(7500);
+    expect(wait).toBeLessThanOrEqual(15_000);
+    controller.hostDisconnected();
+  });
+
+  it('never navigates after a form that was not sent', async () => {
+    const host = new FakeHost();
+    const world = environment(() => new Response('app'));
+    const controller = new PollController(host, () => ({ ...crash, unsent: true }), () => world.env);
+    controller.hostConnected();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(controller.snapshot.state).toBe('back');
+    expect(world.location.reload).not.toHaveBeenCalled();
+    expect(world.location.replace).not.toHaveBeenCalled();
   });
 });

@@ -1,9 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { checkUrl } from './check.js';
 import { bouncesOnArrival, readReturnRecord, writeReturnRecord } from './loop-guard.js';
+import { fetchMaintenanceInfo, type MaintenanceInfo } from './maintenance-info.js';
 import type { PollOptions } from './poll-options.js';
 import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
 import { returnToUrl } from './return-to.js';
+import type { OutageKind } from './verdict.js';
 
 /** The parts of the browser the controller touches; tests pass fakes. */
 export interface PollEnvironment {
@@ -35,6 +37,15 @@ export function browserEnvironment(): PollEnvironment {
   };
 }
 
+/** What the host tells the controller when it connects. */
+export interface PollSetup {
+  options: PollOptions;
+  /** What the page was served for, from nginx's choice of page. */
+  kind: OutageKind;
+  /** A form submission that did not reach the app: never navigate by ourselves. */
+  unsent: boolean;
+}
+
 /** The detail of every backsoon event. */
 export interface PollEventDetail {
   /** Checks made so far, from 1. */
@@ -45,24 +56,31 @@ export interface PollEventDetail {
 
 /** Redraws the countdown once a second while a check is scheduled. */
 const TICK = 1000;
+/** Reads maintenance.json again at most this often while maintenance lasts: operators revise their estimate. */
+const INFO_REFRESH = 60_000;
 
 /**
  * Wires a Poller to a Lit element: starts it when the element is connected,
- * stops it (timers, fetch, listeners) when disconnected, redraws the host on
- * every change and every countdown second, and dispatches the poller's events
- * from the host as bubbling, composed events.
+ * stops it (timers, fetches, listeners) when disconnected, redraws the host
+ * on every change and every countdown second, reads maintenance.json while
+ * maintenance lasts, and dispatches the poller's events from the host as
+ * bubbling, composed events.
  */
 export class PollController implements ReactiveController {
   /** The latest state, for render(). */
   snapshot: PollSnapshot = { state: 'idle', attempt: 0, elapsed: 0, nextCheckAt: undefined, kind: undefined };
+  /** The operator's word on planned maintenance, once read. */
+  info: MaintenanceInfo = {};
 
   private poller: Poller | undefined;
   private environment: PollEnvironment | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private infoAbort: AbortController | undefined;
+  private infoReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
-    private readonly options: () => PollOptions,
+    private readonly setup: () => PollSetup,
     private readonly env: () => PollEnvironment = browserEnvironment,
   ) {
     host.addController(this);
@@ -70,17 +88,27 @@ export class PollController implements ReactiveController {
 
   hostConnected(): void {
     const env = (this.environment = this.env());
-    const options = this.options();
+    const { options, kind, unsent } = this.setup();
     const url = env.location.href;
     const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
+    this.infoAbort = new AbortController();
+    if (kind === 'maintenance') void this.readInfo(env, this.infoAbort.signal);
     this.poller = new Poller({
       options,
       bounces,
+      autoReturn: !unsent,
       now: env.now,
       random: env.random,
       visibility: env.document,
       network: env.window,
-      check: (signal) => checkUrl(url, { timeout: options.timeout, signal, now: env.now, fetch: env.fetch }),
+      until: () => this.info.until,
+      check: async (signal) => {
+        const verdict = await checkUrl(url, { timeout: options.timeout, signal, now: env.now, fetch: env.fetch });
+        if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.infoReadAt >= INFO_REFRESH) {
+          await this.readInfo(env, signal);
+        }
+        return verdict;
+      },
       onChange: (snapshot) => this.update(snapshot),
       emit: (name, snapshot) => this.dispatch(name, snapshot),
       returnToApp: () => {
@@ -94,6 +122,8 @@ export class PollController implements ReactiveController {
   hostDisconnected(): void {
     this.poller?.stop();
     this.poller = undefined;
+    this.infoAbort?.abort();
+    this.infoAbort = undefined;
     this.setTicking(false);
   }
 
@@ -102,9 +132,22 @@ export class PollController implements ReactiveController {
     return (this.environment ?? this.env()).now();
   }
 
-  /** "Try now" and "Try again". */
+  /** "Try now", "Try again" and "Resume checking". */
   checkNow(): void {
     this.poller?.checkNow();
+  }
+
+  /** "Stop checking". */
+  stopChecking(): void {
+    this.poller?.stopChecking();
+  }
+
+  private async readInfo(env: PollEnvironment, signal: AbortSignal): Promise<void> {
+    this.infoReadAt = env.now();
+    const info = await fetchMaintenanceInfo(env.fetch, env.now, signal);
+    if (signal.aborted) return;
+    this.info = info;
+    this.host.requestUpdate();
   }
 
   private update(snapshot: PollSnapshot): void {

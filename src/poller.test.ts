@@ -6,7 +6,10 @@ import type { Verdict } from './verdict.js';
 const DOWN: Verdict = { down: true, kind: 'crash' };
 const UP: Verdict = { down: false };
 
-function setup(options: Partial<PollOptions> = {}, extra: { bounces?: number; hidden?: boolean; cancelBack?: boolean } = {}) {
+function setup(
+  options: Partial<PollOptions> = {},
+  extra: { bounces?: number; hidden?: boolean; cancelBack?: boolean; autoReturn?: boolean; until?: number } = {},
+) {
   const visibility = Object.assign(new EventTarget(), { hidden: extra.hidden ?? false });
   const network = new EventTarget();
   const verdicts: Verdict[] = [];
@@ -40,6 +43,8 @@ function setup(options: Partial<PollOptions> = {}, extra: { bounces?: number; hi
       return !(name === 'backsoon-back' && extra.cancelBack);
     },
     returnToApp,
+    autoReturn: extra.autoReturn ?? true,
+    until: () => extra.until,
   });
   return {
     poller,
@@ -246,5 +251,50 @@ describe('Poller', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(t.check).toHaveBeenCalledTimes(1);
     expect(t.returnToApp).not.toHaveBeenCalled();
+  });
+
+  it('paces checks to an announced end of maintenance: slow before it, one check right on it', async () => {
+    const until = Date.now() + 20_000;
+    const t = setup({}, { until });
+    t.poller.start();
+    // random 0.5: 7500 + 0.5 * 7500 = 11 250 ms, under the 20 s left
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(11_250);
+    await vi.advanceTimersByTimeAsync(11_250);
+    // 8750 ms left: the wait ends on the announced time
+    expect(t.poller.snapshot.nextCheckAt).toBe(until);
+    await vi.advanceTimersByTimeAsync(8750);
+    expect(t.check).toHaveBeenCalledTimes(2);
+    // past the end: the ordinary schedule again
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1000);
+    t.poller.stop();
+  });
+
+  it('does not send the visitor anywhere when the return is not automatic (a form was not sent)', async () => {
+    const t = setup({}, { autoReturn: false });
+    t.verdicts.push(UP);
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.poller.snapshot.state).toBe('back');
+    expect(t.events.map((e) => e.name)).toEqual(['backsoon-attempt', 'backsoon-back']);
+    expect(t.returnToApp).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(t.check).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the visitor stop the checks (and so the automatic return), and resume them', async () => {
+    const t = setup();
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    t.poller.stopChecking();
+    expect(t.poller.snapshot.state).toBe('stopped');
+    expect(vi.getTimerCount()).toBe(0);
+    t.network.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(t.check).toHaveBeenCalledTimes(2);
+    t.verdicts.push(UP);
+    t.poller.checkNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.returnToApp).toHaveBeenCalledOnce();
+    expect(t.poller.snapshot.attempt).toBe(1);
   });
 });

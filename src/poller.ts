@@ -1,5 +1,5 @@
 import type { PollOptions } from './poll-options.js';
-import { inQuickPhase, nextDelay, shouldGiveUp, type ScheduleInput } from './schedule.js';
+import { advancesBackoff, nextDelay, shouldGiveUp, type ScheduleInput } from './schedule.js';
 import type { OutageKind, Verdict } from './verdict.js';
 
 /**
@@ -7,9 +7,10 @@ import type { OutageKind, Verdict } from './verdict.js';
  * - `checking`: one check is in flight
  * - `paused`: the tab is hidden; nothing is scheduled
  * - `gave-up`: the limits were reached; only `checkNow()` starts again
+ * - `stopped`: the visitor stopped the checks; only `checkNow()` starts again
  * - `back`: the app answered; the visitor is being sent back
  */
-export type PollState = 'idle' | 'waiting' | 'checking' | 'paused' | 'gave-up' | 'back';
+export type PollState = 'idle' | 'waiting' | 'checking' | 'paused' | 'gave-up' | 'stopped' | 'back';
 
 /** What the page shows and what the events carry. */
 export interface PollSnapshot {
@@ -47,8 +48,15 @@ export interface PollerDeps {
    * (only `backsoon-back` is cancelable).
    */
   emit: (name: PollEventName, snapshot: PollSnapshot) => boolean;
-  /** Sends the visitor back to the app. */
+  /**
+   * Sends the visitor back to the app. Not called when `autoReturn` is
+   * false (a form was not sent: the visitor decides).
+   */
   returnToApp: () => void;
+  /** Whether to send the visitor back by itself once the app answers. */
+  autoReturn: boolean;
+  /** The end of maintenance announced by the operator, if any (ms since the epoch). */
+  until: () => number | undefined;
 }
 
 /**
@@ -103,8 +111,18 @@ export class Poller {
    */
   checkNow(): void {
     if (this.state === 'idle' || this.state === 'checking' || this.state === 'back') return;
-    if (this.state === 'gave-up') this.restartBudget();
+    if (this.state === 'gave-up' || this.state === 'stopped') this.restartBudget();
     void this.runCheck();
+  }
+
+  /**
+   * The visitor's own stop (WCAG 2.2.1: a timed change they can turn off):
+   * no more checks, and so no automatic return, until `checkNow()`.
+   */
+  stopChecking(): void {
+    if (this.state === 'idle' || this.state === 'back') return;
+    this.cancelPending();
+    this.setState('stopped');
   }
 
   private restartBudget(): void {
@@ -140,7 +158,7 @@ export class Poller {
     this.inFlight = undefined;
     if (!verdict.down) {
       this.setState('back');
-      if (this.deps.emit('backsoon-back', this.snapshot)) this.deps.returnToApp();
+      if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) this.deps.returnToApp();
       return;
     }
     this.kind = verdict.kind;
@@ -155,14 +173,16 @@ export class Poller {
   }
 
   private scheduleNext(): void {
+    const until = this.deps.until();
     const input: ScheduleInput = {
+      untilIn: until === undefined ? undefined : until - this.deps.now(),
       elapsed: this.deps.now() - this.startedAt,
       step: this.step,
       bounces: this.deps.bounces,
       retryAfter: this.retryAfter,
     };
     const delay = nextDelay(input, this.deps.options, this.deps.random);
-    if (!inQuickPhase(input, this.deps.options)) this.step += 1;
+    if (advancesBackoff(input, this.deps.options)) this.step += 1;
     this.nextCheckAt = this.deps.now() + delay;
     this.timer = setTimeout(() => void this.runCheck(), delay);
     this.setState('waiting');

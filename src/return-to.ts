@@ -18,3 +18,12 @@ export function returnToUrl(location: Pick<Location, 'href' | 'replace' | 'reloa
   if (returnNavigation(href) === 'reload') location.reload();
   else location.replace(href);
 }
+
+/**
+ * Loads the page's URL again as a GET, never re-sending a form: after a
+ * lost form submission, `reload()` would POST again. A fragment is dropped
+ * (a replace to the same URL with a fragment does nothing in Chromium).
+ */
+export function reloadAsGet(location: Pick<Location, 'href' | 'replace'>): void {
+  location.replace(location.href.split('#')[0] ?? location.href);
+}

@@ -10,6 +10,8 @@ export interface ScheduleInput {
   bounces: number;
   /** The wait asked for by the last response's `Retry-After`, if any. */
   retryAfter?: number | undefined;
+  /** Time left until the end announced in maintenance.json, if any (negative once passed). */
+  untilIn?: number | undefined;
 }
 
 /**
@@ -23,6 +25,10 @@ export const STEPS_PER_BOUNCE = 3;
 /**
  * Picks the wait before the next check.
  *
+ * - Before an announced end of maintenance, checks are slow (between half
+ *   of maxTimeout and maxTimeout, jittered) and the last one lands on the
+ *   announced time: an operator who finishes early is noticed within
+ *   maxTimeout, and nobody hammers a server that said when it would be back.
  * - An explicit `Retry-After` wins, clamped to [minTimeout, maxRetryAfter],
  *   with no jitter: the server's timing beats the client's.
  * - While the outage is young (elapsed < quickPeriod, no bounce) every wait
@@ -35,6 +41,10 @@ export const STEPS_PER_BOUNCE = 3;
  */
 export function nextDelay(input: ScheduleInput, options: PollOptions, random: () => number): number {
   const { minTimeout, maxTimeout, maxRetryAfter, factor } = options;
+  if (input.untilIn !== undefined && input.untilIn > 0) {
+    const slow = Math.max(minTimeout, maxTimeout / 2 + random() * (maxTimeout / 2));
+    return Math.max(minTimeout, Math.min(input.untilIn, slow));
+  }
   if (input.retryAfter !== undefined) {
     return Math.min(maxRetryAfter, Math.max(minTimeout, input.retryAfter));
   }
@@ -47,6 +57,16 @@ export function nextDelay(input: ScheduleInput, options: PollOptions, random: ()
 /** Whether the outage is still young enough for one check per minTimeout. */
 export function inQuickPhase(input: ScheduleInput, options: PollOptions): boolean {
   return input.bounces === 0 && input.elapsed < options.quickPeriod;
+}
+
+/**
+ * Whether the wait nextDelay picks for `input` is a step of the backoff
+ * (not the quick phase, nor a wait set by the server or the operator):
+ * the poller counts those steps.
+ */
+export function advancesBackoff(input: ScheduleInput, options: PollOptions): boolean {
+  const paced = input.untilIn !== undefined && input.untilIn > 0;
+  return !paced && input.retryAfter === undefined && !inQuickPhase(input, options);
 }
 
 /**

@@ -20,6 +20,29 @@ export interface NginxOptions {
   vars?: Record<string, string>;
   /** Edits the installed page's HTML before nginx starts; `null` removes the page. */
   page?: (html: string) => string | null;
+  /** Entries added to the staff file (http/backsoon-staff.conf), as an operator would. */
+  staff?: StaffEntries;
+}
+
+export interface StaffEntries {
+  /** Addresses or CIDR ranges that bypass maintenance. */
+  ips?: string[];
+  /** Bypass tokens for the secret link. */
+  tokens?: string[];
+}
+
+/** The shipped staff file with entries added under its two `default 0;` lines. */
+export function staffConfig(template: string, staff: StaffEntries = {}): string {
+  const insert = (text: string, block: string, lines: string[]): string => {
+    const at = text.indexOf(block);
+    const defaultLine = text.indexOf('default 0;', at);
+    if (at < 0 || defaultLine < 0) throw new Error(`staff template: no "${block}" block with a default`);
+    const end = defaultLine + 'default 0;'.length;
+    return text.slice(0, end) + lines.map((l) => `\n    ${l}`).join('') + text.slice(end);
+  };
+  let text = insert(template, 'geo $backsoon_staff_ip {', (staff.ips ?? []).map((ip) => `${ip} 1;`));
+  text = insert(text, 'map $cookie_backsoon_bypass $backsoon_staff_cookie {', (staff.tokens ?? []).map((t) => `"${t}" 1;`));
+  return text;
 }
 
 /** Fills `${NAME}` placeholders; a name without a value is an error, not an empty string. */
@@ -100,6 +123,15 @@ export class RunningNginx {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
+  /** Switches planned maintenance on or off as the operator does: with the flag file, no reload. */
+  async maintenance(on: boolean, info?: unknown): Promise<void> {
+    const folder = join(this.root, '__backsoon');
+    if (on) await writeFile(join(folder, 'maintenance.on'), '');
+    else await rm(join(folder, 'maintenance.on'), { force: true });
+    if (info === undefined) await rm(join(folder, 'maintenance.json'), { force: true });
+    else await writeFile(join(folder, 'maintenance.json'), typeof info === 'string' ? info : JSON.stringify(info));
+  }
+
   errorLog(): Promise<string> {
     return readFile(join(this.prefix, 'error.log'), 'utf8');
   }
@@ -135,8 +167,11 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     if (edited === null) await rm(pagePath);
     else await writeFile(pagePath, edited);
   }
+  const staffPath = join(prefix, 'backsoon-staff.conf');
+  await writeFile(staffPath, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff));
   const port = await freePort();
   const vars = {
+    STAFF: staffPath,
     LISTEN: `127.0.0.1:${port}`,
     ROOT: root,
     SNIPPETS,

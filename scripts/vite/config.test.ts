@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from './config.js';
+
+describe('the build config', () => {
+  it('defaults to every built-in language, English first', () => {
+    expect(validateConfig({}).languages).toEqual(['en', 'de', 'fr', 'es', 'pt', 'ja', 'zh-Hans']);
+  });
+
+  it('accepts languages, strings, theme and poll options', () => {
+    const config = validateConfig({
+      languages: ['de', 'en'],
+      strings: { de: { crashTitle: 'Gleich zurück' } },
+      theme: { accent: '#0a7d55', 'accent-dark': 'rgb(95 211 165)', radius: '4px', font: "Georgia, 'Times New Roman', serif" },
+      poll: { retries: 50, maxTimeout: 20000 },
+    });
+    expect(config.languages).toEqual(['de', 'en']);
+    expect(config.poll).toEqual({ retries: 50, maxTimeout: 20000 });
+  });
+
+  it('fails on a wrong key or value, naming it', () => {
+    const cases: [unknown, RegExp][] = [
+      [[], /\(top\): must be a JSON object/],
+      [{ colour: 'red' }, /colour: unknown key/],
+      [{ languages: [] }, /languages: must be a non-empty list/],
+      [{ languages: ['en', 'x y'] }, /languages: "x y": is not a valid language tag/],
+      [{ languages: ['en', 'ko'] }, /languages: "ko": is not built in: strings.ko must give every string/],
+      [{ strings: { en: { crashTitel: 'x' } } }, /strings\.en\.crashTitel: unknown string/],
+      [{ strings: { en: { crashTitle: '' } } }, /strings\.en\.crashTitle: must be a non-empty string/],
+      [{ languages: ['en'], strings: { de: {} } }, /strings\.de: "de" is not in languages/],
+      [{ theme: { accnet: '#fff' } }, /theme\.accnet: unknown token/],
+      [{ theme: { accent: 'red; } body { display: none' } }, /theme\.accent: .* is not a plain CSS value/],
+      [{ theme: { accent: '</style><script>' } }, /theme\.accent/],
+      [{ logo: 'logo.gif' }, /logo: must be the path of an \.svg, \.png or \.webp file/],
+      [{ logo: 'missing.svg' }, /logo: .*missing\.svg does not exist/],
+      [{ poll: { retries: -1 } }, /poll: option "retries" must be a whole number/],
+      [{ poll: { retry: 5 } }, /poll: unknown poll option "retry"/],
+    ];
+    for (const [raw, message] of cases) {
+      expect(() => validateConfig(raw), JSON.stringify(raw)).toThrow(message);
+    }
+  });
+});

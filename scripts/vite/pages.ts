@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Plugin } from 'vite';
+import type { Messages } from '../../src/messages.js';
+import { THEME_TOKENS, loadConfig, messagesFor, type BuildConfig } from './config.js';
+
+const VIRTUAL_LOCALES = 'virtual:backsoon-locales';
+const RESOLVED_LOCALES = `\0${VIRTUAL_LOCALES}`;
+
+/** The answer nginx gives API clients (Accept: application/json) and everything that is not a page. */
+const OUTAGE_JSON = `${JSON.stringify({ error: 'unavailable', message: 'The service is temporarily unavailable. Please try again shortly.' })}\n`;
+const OUTAGE_TEXT = 'The service is temporarily unavailable. Please try again shortly.\n';
+
+type Kind = 'crash' | 'maintenance';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The element with its attributes and its no-JavaScript text, in the default language. */
+export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
+  const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${kebab(name)}="${value}"`)];
+  const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashBody] : [messages.maintenanceTitle, messages.maintenanceBody];
+  return `<backsoon-page ${attributes.join(' ')}>
+      <h1>${escapeHtml(title)}</h1>
+      <p>${escapeHtml(body)}</p>
+      <noscript><p>${escapeHtml(messages.noScript)}</p></noscript>
+    </backsoon-page>`;
+}
+
+/** The config's theme as custom properties on :root, the logo included. */
+export function themeStyle(config: BuildConfig, logoUrl: string | undefined): string {
+  const declarations = Object.entries(config.theme).map(([token, value]) => `--backsoon-${token}: ${value};`);
+  if (logoUrl) {
+    declarations.push(`--backsoon-logo: url(${logoUrl});`);
+    if (!('logo-height' in config.theme)) declarations.push('--backsoon-logo-height: 40px;');
+  }
+  return declarations.length > 0 ? `<style>:root { ${declarations.join(' ')} }</style>` : '';
+}
+
+/**
+ * Builds backsoon's pages from index.html and backsoon.config.json:
+ *
+ * - `virtual:backsoon-locales`: the default language's strings, inlined,
+ *   and the list of shipped languages; locales/<tag>.json for the others;
+ * - index.html: the crash page (502/504), its no-JavaScript text and
+ *   title in the default language, poll options as attributes, the theme;
+ * - maintenance.html: the same page for planned maintenance (503);
+ * - outage.json and outage.txt: what nginx sends clients that did not ask
+ *   for a page; logo.* when the config names one.
+ *
+ * A wrong config fails the build with a message naming the key.
+ */
+export function backsoonPages(root = process.cwd()): Plugin {
+  let config: BuildConfig;
+  let logoUrl: string | undefined;
+  const defaultMessages = (): Messages => messagesFor(config, config.languages[0]!);
+
+  return {
+    name: 'backsoon:pages',
+
+    buildStart() {
+      config = loadConfig(root);
+      logoUrl = undefined;
+      if (config.logo) {
+        const fileName = `logo${extname(config.logo).toLowerCase()}`;
+        this.emitFile({ type: 'asset', fileName, source: readFileSync(config.logo) });
+        logoUrl = `/__backsoon/${fileName}`;
+      }
+    },
+
+    resolveId(id) {
+      return id === VIRTUAL_LOCALES ? RESOLVED_LOCALES : undefined;
+    },
+
+    load(id) {
+      if (id !== RESOLVED_LOCALES) return undefined;
+      return [
+        `export const defaultLocale = ${JSON.stringify(config.languages[0])};`,
+        `export const defaultMessages = ${JSON.stringify(defaultMessages())};`,
+        `export const available = ${JSON.stringify(config.languages)};`,
+      ].join('\n');
+    },
+
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        config ??= loadConfig(root);
+        const messages = defaultMessages();
+        return html
+          .replace('<!--backsoon:lang-->', escapeHtml(config.languages[0]!))
+          .replace('<!--backsoon:title-->', escapeHtml(messages.crashTitle))
+          .replace('<!--backsoon:theme-->', themeStyle(config, logoUrl))
+          .replace('<!--backsoon:page-->', pageMarkup('crash', messages, config.poll));
+      },
+    },
+
+    generateBundle: {
+      // After vite-plugin-singlefile and the CSP plugin (listed before this one).
+      order: 'post',
+      handler(_options, bundle) {
+        const index = bundle['index.html'];
+        if (index?.type !== 'asset') return this.error('index.html is missing from the build');
+        const messages = defaultMessages();
+        const crash = String(index.source);
+        const crashPage = pageMarkup('crash', messages, config.poll);
+        const crashTitle = `<title>${escapeHtml(messages.crashTitle)}</title>`;
+        if (!crash.includes(crashPage) || !crash.includes(crashTitle)) return this.error('index.html lost its page markup');
+        const maintenance = crash
+          .replace(crashTitle, `<title>${escapeHtml(messages.maintenanceTitle)}</title>`)
+          .replace(crashPage, pageMarkup('maintenance', messages, config.poll));
+        this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
+        this.emitFile({ type: 'asset', fileName: 'outage.json', source: OUTAGE_JSON });
+        this.emitFile({ type: 'asset', fileName: 'outage.txt', source: OUTAGE_TEXT });
+        for (const tag of config.languages.slice(1)) {
+          this.emitFile({ type: 'asset', fileName: `locales/${tag}.json`, source: `${JSON.stringify(messagesFor(config, tag))}\n` });
+        }
+      },
+    },
+  };
+}
+
+export { THEME_TOKENS };
