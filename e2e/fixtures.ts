@@ -75,5 +75,5 @@ export async function expectBacksoonPage(page: Page): Promise<void> {
  */
 export function expectCleanPage(log: Fixtures['pageLog'], origin: string): void {
   expect(log.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
-  expect(log.console.filter((line) => !/Failed to load resource: the server responded with a status of 50[24]/.test(line))).toEqual([]);
+  expect(log.console.filter((line) => !/Failed to load resource: the server responded with a status of 50[234]/.test(line))).toEqual([]);
 }

@@ -56,20 +56,26 @@ export class DemoApp {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
-    this.requests.push({ method: req.method ?? 'GET', url });
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, url });
     const status = this.status;
-    this.onRequest?.(req.method ?? 'GET', url, status);
+    this.onRequest?.(method, url, status);
     const heading = status >= 400 ? `The app’s own ${status} page` : 'The app is up';
     res.writeHead(status, {
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-store',
       ...(status === 503 ? { 'Retry-After': '120' } : {}),
     });
+    const form =
+      status === 200 && url.startsWith('/form')
+        ? '<form method="post" action="/submit?from=form"><label>Message <input name="message" value="hello"></label> <button>Send</button></form>'
+        : '';
     res.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Demo app</title><link rel="icon" href="data:,"></head>
 <body><main id="app" data-status="${status}"><h1>${heading}</h1>
-<p>You asked for <code id="asked">${escapeHtml(url)}</code> (${escapeHtml(req.method ?? 'GET')}).</p>
-<p><a href="/deep/path?q=1&amp;x=%20y#section">A deep link</a></p></main></body></html>
+<p>You asked for <code id="asked">${escapeHtml(url)}</code> (<span id="method">${escapeHtml(method)}</span>).</p>
+${form}
+<p><a href="/deep/path?q=1&amp;x=%20y#section">A deep link</a> · <a href="/form">A form</a></p></main></body></html>
 `);
   }
 }
