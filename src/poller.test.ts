@@ -90,12 +90,26 @@ describe('Poller', () => {
     t.poller.start();
     await vi.advanceTimersByTimeAsync(3000); // checks at 1, 2, 3 s
     expect(t.check).toHaveBeenCalledTimes(3);
-    // elapsed 3 s: step 0, random 0.5 → 1000 + 0.5 * 500 = 1250 ms
-    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1250);
-    await vi.advanceTimersByTimeAsync(1250);
-    // step 1: ceiling 2250 → 1625 ms
-    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1625);
+    // elapsed 3 s: step 0, ceiling 1500, random 0.5 → max(1000, 1125)
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1125);
+    await vi.advanceTimersByTimeAsync(1125);
+    // step 1: ceiling 2250 → 1687.5 ms
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1687.5);
     t.poller.stop();
+  });
+
+  it('after the quick phase, goes back a little after finding the app, not in the quick ones’ second', async () => {
+    const t = setup({ quickPeriod: 2000 });
+    t.verdicts.push(DOWN, DOWN, UP);
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(2000 + 1125);
+    expect(t.poller.snapshot.state).toBe('back');
+    expect(t.returnToApp).not.toHaveBeenCalled();
+    // minTimeout + 0.5 * returnSpread
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(t.returnToApp).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.returnToApp).toHaveBeenCalledOnce();
   });
 
   it('sends the visitor back as soon as a check finds the app, with the attempt and elapsed time', async () => {
@@ -230,7 +244,7 @@ describe('Poller', () => {
     const t = setup({}, { bounces: 1 });
     t.poller.start();
     // No quick phase: step 0 with one bounce → ceiling 1000 * 1.5^4, random 0.5
-    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1000 + 0.5 * (1000 * 1.5 ** 4 - 1000));
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(0.75 * 1000 * 1.5 ** 4);
     t.poller.stop();
   });
 

@@ -1,5 +1,5 @@
 import type { PollOptions } from './poll-options.js';
-import { advancesBackoff, nextDelay, shouldGiveUp, type ScheduleInput } from './schedule.js';
+import { planWait, returnDelay, shouldGiveUp } from './schedule.js';
 import type { OutageKind, Verdict } from './verdict.js';
 
 /**
@@ -158,7 +158,11 @@ export class Poller {
     this.inFlight = undefined;
     if (!verdict.down) {
       this.setState('back');
-      if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) this.deps.returnToApp();
+      if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) {
+        const delay = returnDelay(this.deps.now() - this.startedAt, this.deps.options, this.deps.random);
+        if (delay === 0) this.deps.returnToApp();
+        else this.timer = setTimeout(() => this.deps.returnToApp(), delay);
+      }
       return;
     }
     this.kind = verdict.kind;
@@ -173,18 +177,16 @@ export class Poller {
   }
 
   private scheduleNext(): void {
-    const until = this.deps.until();
-    const input: ScheduleInput = {
-      untilIn: until === undefined ? undefined : until - this.deps.now(),
-      elapsed: this.deps.now() - this.startedAt,
-      step: this.step,
-      bounces: this.deps.bounces,
-      retryAfter: this.retryAfter,
-    };
-    const delay = nextDelay(input, this.deps.options, this.deps.random);
-    if (advancesBackoff(input, this.deps.options)) this.step += 1;
-    this.nextCheckAt = this.deps.now() + delay;
-    this.timer = setTimeout(() => void this.runCheck(), delay);
+    const now = this.deps.now();
+    const planned = planWait(
+      { startedAt: this.startedAt, step: this.step },
+      { now, bounces: this.deps.bounces, retryAfter: this.retryAfter, until: this.deps.until() },
+      this.deps.options,
+      this.deps.random,
+    );
+    this.step = planned.state.step;
+    this.nextCheckAt = now + planned.delay;
+    this.timer = setTimeout(() => void this.runCheck(), planned.delay);
     this.setState('waiting');
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_OPTIONS as defaults } from './poll-options.js';
-import { STEPS_PER_BOUNCE, inQuickPhase, nextDelay, shouldGiveUp } from './schedule.js';
+import { STEPS_PER_BOUNCE, advancesBackoff, inQuickPhase, nextDelay, planWait, returnDelay, shouldGiveUp } from './schedule.js';
 
 const never = (): number => {
   throw new Error('random must not be drawn');
@@ -13,19 +13,30 @@ describe('nextDelay', () => {
     }
   });
 
-  it('after the quick phase draws the wait uniformly between minTimeout and a growing ceiling', () => {
+  it('after the quick phase draws the wait between half a growing ceiling and the ceiling', () => {
     const slow = { elapsed: defaults.quickPeriod, bounces: 0 };
-    // step 0: ceiling = 1000 * 1.5 = 1500
+    // step 3: ceiling = 1000 * 1.5^4 = 5062.5, waits from 2531.25 to 5062.5
+    expect(nextDelay({ ...slow, step: 3 }, defaults, () => 0)).toBe(5062.5 / 2);
+    expect(nextDelay({ ...slow, step: 3 }, defaults, () => 0.5)).toBe(5062.5 * 0.75);
+    // step 0: ceiling 1500, but never under minTimeout
     expect(nextDelay({ ...slow, step: 0 }, defaults, () => 0)).toBe(1000);
-    expect(nextDelay({ ...slow, step: 0 }, defaults, () => 0.5)).toBe(1250);
-    // step 3: ceiling = 1000 * 1.5^4 = 5062.5
-    expect(nextDelay({ ...slow, step: 3 }, defaults, () => 0.5)).toBe(1000 + 0.5 * 4062.5);
+    expect(nextDelay({ ...slow, step: 0 }, defaults, () => 0.5)).toBe(1125);
   });
 
   it('never exceeds maxTimeout, however long the outage', () => {
     const long = { elapsed: 3_600_000, step: 200, bounces: 0 };
     expect(nextDelay(long, defaults, () => 0.999999)).toBeLessThanOrEqual(defaults.maxTimeout);
-    expect(nextDelay(long, defaults, () => 0.5)).toBe(1000 + 0.5 * (defaults.maxTimeout - 1000));
+    expect(nextDelay(long, defaults, () => 0)).toBe(defaults.maxTimeout / 2);
+  });
+
+  it('paces to an announced end: slow waits, the last one landing on the end', () => {
+    const input = { elapsed: 0, step: 0, bounces: 0, untilIn: 600_000 };
+    expect(nextDelay(input, defaults, () => 0)).toBe(defaults.maxTimeout / 2);
+    expect(nextDelay(input, defaults, () => 1)).toBe(defaults.maxTimeout);
+    expect(nextDelay({ ...input, untilIn: 4000 }, defaults, () => 1)).toBe(4000);
+    expect(nextDelay({ ...input, untilIn: 10, retryAfter: 30_000 }, defaults, () => 1)).toBe(defaults.minTimeout);
+    // once passed, the server's Retry-After and the own schedule apply again
+    expect(nextDelay({ ...input, untilIn: -5, retryAfter: 30_000 }, defaults, never)).toBe(30_000);
   });
 
   it('lets Retry-After win, without jitter, clamped to [minTimeout, maxRetryAfter]', () => {
@@ -40,6 +51,7 @@ describe('nextDelay', () => {
     expect(inQuickPhase(input, defaults)).toBe(false);
     const ceiling = 1000 * 1.5 ** (1 + STEPS_PER_BOUNCE);
     expect(nextDelay(input, defaults, () => 1)).toBe(ceiling);
+    expect(nextDelay(input, defaults, () => 0)).toBe(ceiling / 2);
     expect(nextDelay({ ...input, bounces: 2 }, defaults, () => 1)).toBeGreaterThan(ceiling);
   });
 });
@@ -50,5 +62,26 @@ describe('shouldGiveUp', () => {
     expect(shouldGiveUp(2, 59_999, options)).toBe(false);
     expect(shouldGiveUp(3, 0, options)).toBe(true);
     expect(shouldGiveUp(1, 60_000, options)).toBe(true);
+  });
+});
+
+describe('planWait', () => {
+  it('counts backoff steps, and only those', () => {
+    const context = { now: 0, bounces: 0, retryAfter: undefined, until: undefined };
+    const quick = planWait({ startedAt: 0, step: 0 }, context, defaults, () => 0.5);
+    expect(quick).toEqual({ delay: 1000, state: { startedAt: 0, step: 0 } });
+    const slow = planWait({ startedAt: 0, step: 2 }, { ...context, now: defaults.quickPeriod }, defaults, () => 0);
+    expect(slow).toEqual({ delay: (1000 * 1.5 ** 3) / 2, state: { startedAt: 0, step: 3 } });
+    const told = planWait({ startedAt: 0, step: 2 }, { ...context, now: 90_000, retryAfter: 20_000 }, defaults, never);
+    expect(told).toEqual({ delay: 20_000, state: { startedAt: 0, step: 2 } });
+    expect(advancesBackoff({ elapsed: 90_000, step: 0, bounces: 0, untilIn: 5000 }, defaults)).toBe(false);
+  });
+});
+
+describe('returnDelay', () => {
+  it('sends quick-phase visitors back at once and spreads the others over the seconds after', () => {
+    expect(returnDelay(defaults.quickPeriod - 1, defaults, never)).toBe(0);
+    expect(returnDelay(defaults.quickPeriod, defaults, () => 0)).toBe(defaults.minTimeout);
+    expect(returnDelay(600_000, defaults, () => 0.5)).toBe(defaults.minTimeout + defaults.returnSpread / 2);
   });
 });
