@@ -19,6 +19,12 @@ export class DemoApp {
   status = 200;
   /** Requests seen since the app was created: method and URL. */
   readonly requests: { method: string; url: string }[] = [];
+  /**
+   * Which service worker the app's pages register: none, backsoon's own
+   * (one script tag, as the README says), or the app's own worker at
+   * /app-sw.js, which imports backsoon's routes.
+   */
+  worker: 'none' | 'backsoon' | 'own' = 'none';
   /** Called for every request the app answers (the demo prints them). */
   onRequest: ((method: string, url: string, status: number) => void) | undefined;
 
@@ -58,6 +64,17 @@ export class DemoApp {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     this.requests.push({ method, url });
+    if (url === '/app-sw.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+      res.end(`importScripts('/__backsoon/sw-import.js');
+self.addEventListener('fetch', (event) => {
+  if (new URL(event.request.url).pathname === '/app-sw-ping') event.respondWith(new Response('pong from the app’s worker'));
+});
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+`);
+      return;
+    }
     const status = this.status;
     this.onRequest?.(method, url, status);
     const heading = status >= 400 ? `The app’s own ${status} page` : 'The app is up';
@@ -70,8 +87,14 @@ export class DemoApp {
       status === 200 && url.startsWith('/form')
         ? '<form method="post" action="/submit?from=form"><label>Message <input name="message" value="hello"></label> <button>Send</button></form>'
         : '';
+    const worker =
+      this.worker === 'backsoon'
+        ? '<script src="/__backsoon/register.js" defer></script>'
+        : this.worker === 'own'
+          ? "<script>addEventListener('load', () => navigator.serviceWorker.register('/app-sw.js'))</script>"
+          : '';
     res.end(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Demo app</title><link rel="icon" href="data:,"></head>
+<html lang="en"><head><meta charset="utf-8"><title>Demo app</title><link rel="icon" href="data:,">${worker}</head>
 <body><main id="app" data-status="${status}"><h1>${heading}</h1>
 <p>You asked for <code id="asked">${escapeHtml(url)}</code> (<span id="method">${escapeHtml(method)}</span>).</p>
 ${form}

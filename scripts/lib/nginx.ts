@@ -111,16 +111,44 @@ function waitForPort(port: number, child: ChildProcess, errorLog: string, ms = 5
 
 /** A real nginx, started in a temporary prefix of its own on a free loopback port. */
 export class RunningNginx {
+  private child: ChildProcess | undefined;
+
   constructor(
     readonly port: number,
     readonly prefix: string,
     readonly root: string,
-    private readonly child: ChildProcess,
+    private readonly conf: string,
   ) {}
 
   /** An absolute URL on this server. */
   url(path = '/'): string {
     return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** Starts (or starts again) nginx in the foreground and waits until it listens. */
+  async resume(): Promise<void> {
+    if (this.child && this.child.exitCode === null) return;
+    const errorLog = join(this.prefix, 'error.log');
+    const child = spawn(NGINX, ['-p', this.prefix, '-e', errorLog, '-c', this.conf, '-g', 'daemon off;'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.child = child;
+    try {
+      await waitForPort(this.port, child, errorLog);
+    } catch (error) {
+      await this.halt();
+      throw error;
+    }
+  }
+
+  /** Stops nginx itself, keeping its prefix: the server is then unreachable (connection refused). */
+  async halt(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 
   /** Switches planned maintenance on or off as the operator does: with the flag file, no reload. */
@@ -138,11 +166,7 @@ export class RunningNginx {
 
   /** Stops nginx and removes its prefix. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
-      const exited = new Promise((r) => this.child.once('exit', r));
-      this.child.kill('SIGTERM');
-      await exited;
-    }
+    await this.halt();
     await rm(this.prefix, { recursive: true, force: true });
   }
 }
@@ -184,16 +208,12 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const conf = join(prefix, 'nginx.conf');
   await writeFile(conf, mainConfig(prefix, vhostPath));
   testConfig(prefix, conf);
-  const errorLog = join(prefix, 'error.log');
-  const child = spawn(NGINX, ['-p', prefix, '-e', errorLog, '-c', conf, '-g', 'daemon off;'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const nginx = new RunningNginx(port, prefix, root, conf);
   try {
-    await waitForPort(port, child, errorLog);
+    await nginx.resume();
   } catch (error) {
-    child.kill('SIGTERM');
     await rm(prefix, { recursive: true, force: true });
     throw error;
   }
-  return new RunningNginx(port, prefix, root, child);
+  return nginx;
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { PAGE_URLS, outageOf, pageResponse } from './navigation-handler.js';
+
+const PAGE = '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
+const find = async (url: string): Promise<Response | undefined> =>
+  url === PAGE_URLS.crash || url === PAGE_URLS.maintenance ? new Response(PAGE.replace('crash', url.includes('maintenance') ? 'maintenance' : 'crash')) : undefined;
+
+describe('the worker’s decision', () => {
+  it('passes the app’s own responses on, its errors included, and takes over for the marker or no answer', () => {
+    expect(outageOf(new Response('app', { status: 200 }))).toBeUndefined();
+    expect(outageOf(new Response('app', { status: 500 }))).toBeUndefined();
+    expect(outageOf(new Response('app', { status: 503, headers: { 'Retry-After': '9' } }))).toBeUndefined();
+    expect(outageOf(new Response('', { status: 502, headers: { 'X-Backsoon': 'crash' } }))).toBe('crash');
+    expect(outageOf(new Response('', { status: 503, headers: { 'X-Backsoon': 'maintenance' } }))).toBe('maintenance');
+    expect(outageOf(undefined)).toBe('unreachable');
+  });
+
+  it('answers with the cached page and nginx’s own status and Retry-After', async () => {
+    const original = new Response('', { status: 503, statusText: 'Service Unavailable', headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' } });
+    const page = await pageResponse('maintenance', original, 'GET', find);
+    expect(page?.status).toBe(503);
+    expect(page?.headers.get('Retry-After')).toBe('30');
+    expect(page?.headers.get('X-Backsoon')).toBe('maintenance');
+    expect(page?.headers.get('Cache-Control')).toBe('no-store');
+    expect(await page?.text()).toContain('kind="maintenance"');
+  });
+
+  it('says 503 when nothing answered, and marks a lost form without its no-script refresh', async () => {
+    const page = await pageResponse('unreachable', undefined, 'post', find);
+    expect(page?.status).toBe(503);
+    const html = await page?.text();
+    expect(html).toContain('<backsoon-page request-method="POST" kind="crash">');
+    expect(html).not.toContain('http-equiv="refresh"');
+  });
+
+  it('gives nothing when the page is not cached, so the network’s answer stands', async () => {
+    expect(await pageResponse('crash', undefined, 'GET', async () => undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,85 @@
+import type { RouteHandlerCallback } from 'workbox-core';
+import { MARKER_HEADER } from '../verdict.js';
+
+/** The precached pages, by why the app is away. */
+export const PAGE_URLS = {
+  crash: '/__backsoon/index.html',
+  maintenance: '/__backsoon/maintenance.html',
+} as const;
+
+/** What the worker shows for a navigation: nothing (pass the response on) or a page. */
+export type Outage = 'crash' | 'maintenance' | 'unreachable';
+
+/** Methods whose navigation carried a form: the page must say it was not sent. */
+const UNSENT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * Decides from the network's answer: no answer at all (the server or the
+ * network is down), nginx's own error page (the marker), or the app's own
+ * response, which is never touched, its 500s included.
+ */
+export function outageOf(response: Response | undefined): Outage | undefined {
+  if (!response) return 'unreachable';
+  const marker = response.headers.get(MARKER_HEADER);
+  if (marker === null) return undefined;
+  return marker.trim().toLowerCase() === 'maintenance' ? 'maintenance' : 'crash';
+}
+
+/**
+ * The cached page as the answer to a navigation, with an honest status:
+ * nginx's own (502, 503, 504) when it answered, 503 when nothing did. A lost
+ * form submission gets the page's "not sent" variant, as nginx would give.
+ */
+export async function pageResponse(
+  outage: Outage,
+  original: Response | undefined,
+  method: string,
+  find: (url: string) => Promise<Response | undefined>,
+): Promise<Response | undefined> {
+  const cached = await find(outage === 'maintenance' ? PAGE_URLS.maintenance : PAGE_URLS.crash);
+  if (!cached) return undefined;
+  let html = await cached.text();
+  const upper = method.toUpperCase();
+  if (UNSENT_METHODS.includes(upper)) {
+    html = html
+      .replace('<backsoon-page ', `<backsoon-page request-method="${upper}" `)
+      .replace('<meta http-equiv="refresh"', '<meta data-refresh-removed');
+  }
+  const headers = new Headers({
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    [MARKER_HEADER]: outage,
+  });
+  const retryAfter = original?.headers.get('Retry-After');
+  if (retryAfter) headers.set('Retry-After', retryAfter);
+  return new Response(html, {
+    status: original?.status ?? 503,
+    statusText: original?.statusText || 'Service Unavailable',
+    headers,
+  });
+}
+
+/**
+ * A Workbox route handler for top-level navigations: the network first,
+ * always (app responses are never cached); the cached backsoon page when
+ * the network fails or nginx answers with its own error page. Navigation
+ * preload responses are checked too: they skip Workbox plugins, so the
+ * check cannot live in a plugin.
+ *
+ * @param find looks a page up in the cache (workbox-precaching's matchPrecache)
+ */
+export function createNavigationHandler(find: (url: string) => Promise<Response | undefined>): RouteHandlerCallback {
+  return async ({ request, event }) => {
+    let response: Response | undefined;
+    try {
+      const preloaded = (await (event as FetchEvent).preloadResponse) as Response | undefined;
+      response = preloaded ?? (await fetch(request));
+    } catch {
+      response = undefined;
+    }
+    const outage = outageOf(response);
+    if (outage === undefined && response) return response;
+    const page = await pageResponse(outage ?? 'unreachable', response, request.method, find);
+    return page ?? response ?? Response.error();
+  };
+}

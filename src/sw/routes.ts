@@ -1,0 +1,36 @@
+import { setCacheNameDetails } from 'workbox-core';
+import * as navigationPreload from 'workbox-navigation-preload';
+import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { NetworkFirst } from 'workbox-strategies';
+import { CACHE_PREFIX } from './cache-prefix.js';
+import { createNavigationHandler } from './navigation-handler.js';
+
+
+/** The kit's own URLs, which the worker never answers with the page. */
+const KIT = /^\/__backsoon\//;
+
+export interface RouteOptions {
+  /** Turn navigation preload on (the standalone worker does; an app's own worker decides for itself). */
+  navigationPreload: boolean;
+}
+
+/**
+ * Adds backsoon to a service worker: precaches the pages (each with the
+ * revision of its content, so a new build replaces them), answers failed
+ * top-level navigations with them, and keeps brand.css fresh (network
+ * first) so that edits to it show without a rebuild.
+ */
+export function installBacksoonRoutes(manifest: (string | PrecacheEntry)[], options: RouteOptions): void {
+  setCacheNameDetails({ prefix: CACHE_PREFIX });
+  precacheAndRoute(manifest);
+  cleanupOutdatedCaches();
+  if (options.navigationPreload) navigationPreload.enable();
+  const handler = createNavigationHandler((url) => matchPrecache(url));
+  registerRoute(new NavigationRoute(handler, { denylist: [KIT] }));
+  registerRoute(({ request, url }) => request.mode === 'navigate' && !KIT.test(url.pathname), handler, 'POST');
+  registerRoute(
+    ({ url }) => url.pathname === '/__backsoon/brand.css',
+    new NetworkFirst({ cacheName: `${CACHE_PREFIX}-brand`, networkTimeoutSeconds: 3 }),
+  );
+}
