@@ -1,35 +1,51 @@
 /**
- * `npm run screenshot`: pictures of the real build, served by a real nginx
- * with the app down, in Chromium, light and dark, desktop and phone.
- * Writes docs/*.png for the README.
+ * `npm run screenshot`: pictures of every state of the real build, served
+ * by a real nginx in front of a real app, in Chromium: light and dark on a
+ * desktop, light on a phone. Writes docs/states/*.png, and docs/page-*.png
+ * for the top of the README.
  */
 import { chromium } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DemoApp } from './lib/app.js';
 import { CHROMIUM_LAUNCH } from './lib/chromium.js';
 import { REPO, startNginx } from './lib/nginx.js';
 import { freePort } from './lib/ports.js';
+import { PAGE_STATES } from './lib/states.js';
 
-const shots = [
-  { file: 'page-light.png', colorScheme: 'light', viewport: { width: 960, height: 600 } },
-  { file: 'page-dark.png', colorScheme: 'dark', viewport: { width: 960, height: 600 } },
-  { file: 'page-phone.png', colorScheme: 'light', viewport: { width: 390, height: 700 } },
+const VIEWS = [
+  { suffix: 'light', colorScheme: 'light', viewport: { width: 900, height: 620 } },
+  { suffix: 'dark', colorScheme: 'dark', viewport: { width: 900, height: 620 } },
+  { suffix: 'phone', colorScheme: 'light', viewport: { width: 390, height: 760 } },
 ] as const;
 
-const nginx = await startNginx({ vhost: join(REPO, 'nginx-snippets/examples/site.conf'), appPort: await freePort() });
+const out = join(REPO, 'docs/states');
+await mkdir(out, { recursive: true });
 const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
-  await mkdir(join(REPO, 'docs'), { recursive: true });
-  for (const shot of shots) {
-    const page = await browser.newPage({ colorScheme: shot.colorScheme, viewport: shot.viewport });
-    await page.goto(nginx.url('/deep/path?q=1#section'));
-    await page.locator('backsoon-page').getByText(/attempt 3/).waitFor();
-    const path = join(REPO, 'docs', shot.file);
-    await page.screenshot({ path });
-    console.log(`wrote ${path}`);
-    await page.close();
+  for (const state of PAGE_STATES) {
+    for (const view of VIEWS) {
+      const app = new DemoApp(await freePort());
+      const attributes = Object.entries(state.attributes ?? {}).map(([k, v]) => ` ${k}="${v}"`).join('');
+      const nginx = await startNginx({
+        vhost: join(REPO, 'nginx-snippets/examples/site.conf'),
+        appPort: app.port,
+        page: (html) => html.replace('<backsoon-page ', `<backsoon-page${attributes} `),
+      });
+      const page = await browser.newPage({ colorScheme: view.colorScheme, viewport: view.viewport });
+      try {
+        await state.open(page, nginx, app);
+        const path = join(out, `${state.name}-${view.suffix}.png`);
+        await page.screenshot({ path });
+        console.log(`wrote ${path}`);
+      } finally {
+        await page.close();
+        await nginx.stop();
+        await app.stop();
+      }
+    }
   }
+  for (const view of VIEWS) await copyFile(join(out, `checking-${view.suffix}.png`), join(REPO, `docs/page-${view.suffix}.png`));
 } finally {
   await browser.close();
-  await nginx.stop();
 }

@@ -53,9 +53,10 @@ export interface PollOptions {
   maxRetryAfter: number;
   /**
    * After the quick phase, how long a visitor waits, once the app has
-   * answered, before going back: minTimeout plus a random share of this, so
+   * answered, before going back: one second plus a random share of this, so
    * the visitors of a long outage do not land on the app in one second.
-   * Visitors still in the quick phase go back at once.
+   * Visitors still in the quick phase, and any who press "Try now", go back
+   * at once.
    * @default 1000
    */
   returnSpread: number;

@@ -105,7 +105,7 @@ describe('Poller', () => {
     await vi.advanceTimersByTimeAsync(2000 + 1125);
     expect(t.poller.snapshot.state).toBe('back');
     expect(t.returnToApp).not.toHaveBeenCalled();
-    // minTimeout + 0.5 * returnSpread
+    // 1 s + 0.5 * returnSpread
     await vi.advanceTimersByTimeAsync(1499);
     expect(t.returnToApp).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
@@ -225,6 +225,15 @@ describe('Poller', () => {
     await vi.advanceTimersByTimeAsync(30_000);
     expect(t.check).toHaveBeenCalledTimes(1);
     t.release(UP);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.returnToApp).toHaveBeenCalledOnce();
+  });
+
+  it('"Try now" after the quick phase sends the visitor back at once, without the spread', async () => {
+    const t = setup({ quickPeriod: 0 });
+    t.poller.start();
+    t.verdicts.push(UP);
+    t.poller.checkNow();
     await vi.advanceTimersByTimeAsync(0);
     expect(t.returnToApp).toHaveBeenCalledOnce();
   });

@@ -112,7 +112,7 @@ export class Poller {
   checkNow(): void {
     if (this.state === 'idle' || this.state === 'checking' || this.state === 'back') return;
     if (this.state === 'gave-up' || this.state === 'stopped') this.restartBudget();
-    void this.runCheck();
+    void this.runCheck(true);
   }
 
   /**
@@ -146,7 +146,8 @@ export class Poller {
     if (this.state === 'waiting') void this.runCheck();
   };
 
-  private async runCheck(): Promise<void> {
+  /** @param asked the visitor asked for this check: no return spread then. */
+  private async runCheck(asked = false): Promise<void> {
     this.cancelPending();
     this.attempt += 1;
     this.setState('checking');
@@ -159,7 +160,7 @@ export class Poller {
     if (!verdict.down) {
       this.setState('back');
       if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) {
-        const delay = returnDelay(this.deps.now() - this.startedAt, this.deps.options, this.deps.random);
+        const delay = asked ? 0 : returnDelay(this.deps.now() - this.startedAt, this.deps.options, this.deps.random);
         if (delay === 0) this.deps.returnToApp();
         else this.timer = setTimeout(() => this.deps.returnToApp(), delay);
       }

@@ -81,7 +81,8 @@ describe('planWait', () => {
 describe('returnDelay', () => {
   it('sends quick-phase visitors back at once and spreads the others over the seconds after', () => {
     expect(returnDelay(defaults.quickPeriod - 1, defaults, never)).toBe(0);
-    expect(returnDelay(defaults.quickPeriod, defaults, () => 0)).toBe(defaults.minTimeout);
-    expect(returnDelay(600_000, defaults, () => 0.5)).toBe(defaults.minTimeout + defaults.returnSpread / 2);
+    expect(returnDelay(defaults.quickPeriod, defaults, () => 0)).toBe(1000);
+    expect(returnDelay(600_000, defaults, () => 0.5)).toBe(1000 + defaults.returnSpread / 2);
+    expect(returnDelay(600_000, { ...defaults, minTimeout: 60_000 }, () => 0)).toBe(1000);
   });
 });

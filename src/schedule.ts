@@ -121,12 +121,16 @@ export function planWait(
 /**
  * How long a visitor waits, once the app has answered, before going back.
  * Visitors still in the quick phase go at once. Those who waited longer go
- * between minTimeout and minTimeout + returnSpread later: never in the same
- * second as the quick ones, and spread over the next ones. Without it, the
+ * between 1 s and 1 s + returnSpread later: never in the same second as the
+ * quick ones, and spread over the next ones. (A visitor who pressed "Try
+ * now" goes at once: the poller does not ask.) Without it, the
  * quick visitors (up to a tenth of all after a ten-minute outage) and the
  * first of the slow ones land on an app just back, caches cold, in the
  * same second (bench/: "herd").
  */
 export function returnDelay(elapsed: number, options: PollOptions, random: () => number): number {
-  return elapsed < options.quickPeriod ? 0 : options.minTimeout + random() * options.returnSpread;
+  return elapsed < options.quickPeriod ? 0 : RETURN_FLOOR + random() * options.returnSpread;
 }
+
+/** One second: the window in which the quick visitors land, kept for them. */
+export const RETURN_FLOOR = 1000;

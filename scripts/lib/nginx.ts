@@ -22,6 +22,8 @@ export interface NginxOptions {
   page?: (html: string) => string | null;
   /** Entries added to the staff file (http/backsoon-staff.conf), as an operator would. */
   staff?: StaffEntries;
+  /** The build to install. @default dist/ */
+  dist?: string;
 }
 
 export interface StaffEntries {
@@ -181,7 +183,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const prefix = await mkdtemp(join(tmpdir(), 'backsoon-nginx-'));
   const root = join(prefix, 'www');
   await mkdir(join(prefix, 'tmp'), { recursive: true });
-  await cp(DIST, join(root, '__backsoon'), { recursive: true });
+  await cp(options.dist ?? DIST, join(root, '__backsoon'), { recursive: true });
   await chmod(prefix, 0o755);
   if (options.page) {
     const pagePath = join(root, '__backsoon', 'index.html');

@@ -21,14 +21,18 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-/** The element with its attributes and its no-JavaScript text, in the default language. */
+/**
+ * The element with its attributes and its no-JavaScript text, in the
+ * default language. The text is plain children, not <noscript>: the
+ * element's shadow root has no slot, so it shows only while no script runs.
+ */
 export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
   const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${kebab(name)}="${value}"`)];
   const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashBody] : [messages.maintenanceTitle, messages.maintenanceBody];
   return `<backsoon-page ${attributes.join(' ')}>
       <h1>${escapeHtml(title)}</h1>
       <p>${escapeHtml(body)}</p>
-      <noscript><p>${escapeHtml(messages.noScript)}</p></noscript>
+      <p>${escapeHtml(messages.noScript)}</p>
     </backsoon-page>`;
 }
 

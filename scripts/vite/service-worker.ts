@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
@@ -23,10 +24,9 @@ export function serviceWorker(): Plugin {
       root = config.root;
       dist = resolve(config.root, config.build.outDir);
     },
-    async closeBundle() {
-      const temp = join(root, 'node_modules/.cache/backsoon-sw');
-      await rm(temp, { recursive: true, force: true });
-      await mkdir(temp, { recursive: true });
+    // writeBundle: once the page's files are on disk, and only if its build succeeded.
+    async writeBundle() {
+      const temp = await mkdtemp(join(tmpdir(), 'backsoon-sw-'));
       const bundle = (entry: string, fileName: string, format: 'iife' | 'es', outDir: string) =>
         build({
           configFile: false,
@@ -57,6 +57,7 @@ export function serviceWorker(): Plugin {
         });
         for (const warning of warnings) this.warn(warning);
       }
+      await rm(temp, { recursive: true, force: true });
     },
   };
 }
