@@ -40,7 +40,13 @@ try {
           const page: Page = await context.newPage();
           await page.goto(nginx.url(`/bench/${n}/${v}?q=1#here`));
           await page.locator('#app').waitFor({ timeout: 120_000 });
-          const loaded = await page.evaluate(() => performance.timeOrigin + performance.now());
+          await page.waitForLoadState('load');
+          // When the app's document finished loading, by the browser's own clock
+          // (the same clock as this process's Date.now on one machine).
+          const loaded = await page.evaluate(() => {
+            const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+            return performance.timeOrigin + (navigation?.loadEventEnd ?? performance.now());
+          });
           await context.close();
           return loaded;
         })(),

@@ -4,8 +4,9 @@
  * (the npm script does both).
  *
  * Keys: s stops or starts the app, r restarts it for five seconds,
- * e toggles the app's own 500, q or Ctrl-C quits. Without a terminal,
- * `kill -USR1 <pid>` stops or starts the app.
+ * m switches planned maintenance on or off, e toggles the app's own 500,
+ * q or Ctrl-C quits. Without a terminal, `kill -USR1 <pid>` stops or
+ * starts the app and `kill -USR2 <pid>` switches maintenance.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,14 @@ async function toggle(): Promise<void> {
   }
 }
 
+let maintenance = false;
+async function toggleMaintenance(): Promise<void> {
+  maintenance = !maintenance;
+  const until = new Date(Date.now() + 10 * 60_000).toISOString();
+  await nginx.maintenance(maintenance, maintenance ? { message: 'A planned upgrade (demo).', until } : undefined);
+  say(maintenance ? 'nginx maintenance on: 503 with the maintenance page (touch __backsoon/maintenance.on)' : 'nginx maintenance off: waiting pages go back by themselves');
+}
+
 let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
@@ -51,12 +60,13 @@ console.log(`
   nginx:  ${nginx.url('/')}  (app on 127.0.0.1:${app.port})
   open:   ${nginx.url('/deep/path?q=1&x=%20y#section')}
 
-  ${process.stdin.isTTY ? 's  stop / start the app\n  r  restart the app (down for 5 s)\n  e  the app answers its own 500 / answers normally\n  q  quit (or Ctrl-C)' : `no terminal: kill -USR1 ${process.pid} stops / starts the app; kill ${process.pid} quits`}
+  ${process.stdin.isTTY ? 's  stop / start the app\n  r  restart the app (down for 5 s)\n  m  planned maintenance on / off\n  e  the app answers its own 500 / answers normally\n  q  quit (or Ctrl-C)' : `no terminal: kill -USR1 ${process.pid} stops / starts the app, kill -USR2 ${process.pid} switches maintenance, kill ${process.pid} quits`}
 `);
 
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGUSR1', () => void toggle());
+process.on('SIGUSR2', () => void toggleMaintenance());
 
 if (process.stdin.isTTY) {
   process.stdin.setRawMode(true);
@@ -64,6 +74,7 @@ if (process.stdin.isTTY) {
   process.stdin.on('data', (key: string) => {
     if (key === 'q' || key === '\u0003') void shutdown();
     else if (key === 's') void toggle();
+    else if (key === 'm') void toggleMaintenance();
     else if (key === 'e') {
       app.status = app.status === 500 ? 200 : 500;
       say(`app   now answers ${app.status}`);

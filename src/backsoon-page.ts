@@ -73,6 +73,8 @@ export class BacksoonPage extends LitElement {
   @property({ type: Number, attribute: 'max-timeout' }) maxTimeout?: number;
   /** @see PollOptions.maxRetryAfter */
   @property({ type: Number, attribute: 'max-retry-after' }) maxRetryAfter?: number;
+  /** @see PollOptions.returnSpread */
+  @property({ type: Number, attribute: 'return-spread' }) returnSpread?: number;
   /** @see PollOptions.timeout */
   @property({ type: Number }) timeout?: number;
 
@@ -168,6 +170,7 @@ export class BacksoonPage extends LitElement {
       factor: this.factor,
       maxTimeout: this.maxTimeout,
       maxRetryAfter: this.maxRetryAfter,
+      returnSpread: this.returnSpread,
       timeout: this.timeout,
     };
     try {
