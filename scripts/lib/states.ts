@@ -17,6 +17,15 @@ export interface PageState {
 
 const element = (page: Page) => page.locator('backsoon-page');
 
+/** The app's form, loaded while it is up and sent once it is down. */
+async function submitIntoOutage(page: Page, nginx: RunningNginx, app: DemoApp): Promise<void> {
+  await app.start();
+  await page.goto(nginx.url('/form'));
+  await app.stop();
+  await page.getByRole('button', { name: 'Send' }).click();
+  await element(page).getByText(/Your form was not sent: the site/).waitFor();
+}
+
 export const PAGE_STATES: PageState[] = [
   {
     name: 'checking',
@@ -60,22 +69,12 @@ export const PAGE_STATES: PageState[] = [
   },
   {
     name: 'form-not-sent',
-    async open(page, nginx, app) {
-      await app.start();
-      await page.goto(nginx.url('/form'));
-      await app.stop();
-      await page.getByRole('button', { name: 'Send' }).click();
-      await element(page).getByText(/Your form was not sent: the site/).waitFor();
-    },
+    open: submitIntoOutage,
   },
   {
     name: 'form-back',
     async open(page, nginx, app) {
-      await app.start();
-      await page.goto(nginx.url('/form'));
-      await app.stop();
-      await page.getByRole('button', { name: 'Send' }).click();
-      await element(page).getByText(/Your form was not sent: the site/).waitFor();
+      await submitIntoOutage(page, nginx, app);
       await app.start();
       await element(page).getByText('The site is back. Your form was not sent.').waitFor();
     },
