@@ -5,12 +5,14 @@ import { REPO } from '../scripts/lib/nginx.js';
 import { expect, test } from './fixtures.js';
 
 // The built page's byte budget: deterministic, so a test (speed lives in bench/).
-// Every byte here goes out on every error response to every visitor.
+// Every byte here goes out on every error response to every visitor. The
+// budget is today's size and 2% more; the goal (10 KB on the wire) is not
+// met: see the README's "How fast".
 const BUDGET = {
   /** dist/index.html as written. */
-  raw: 38_000,
+  raw: 38_600,
   /** dist/index.html.gz, what nginx sends to browsers on a 502. */
-  gzip: 13_500,
+  gzip: 13_750,
   /** One language's strings, fetched by visitors who need them. */
   locale: 2_200,
 };
