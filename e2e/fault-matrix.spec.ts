@@ -1,55 +1,44 @@
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { DemoApp } from '../scripts/lib/app.js';
+import { FaultyUpstream } from '../scripts/lib/faulty-upstream.js';
 import { startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
 import { freePort } from '../scripts/lib/ports.js';
-import { BROWSER, VHOSTS, expect, test } from './fixtures.js';
+import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
-// Every way the app can be away, against one nginx (e2e/vhosts/faults.conf).
+// Every way the app can be away, against one nginx (e2e/vhosts/faults.conf):
+// the status nginx gives, and a visitor in Chromium who returns by itself
+// once the fault is over. The seconds to return are printed for the report.
 
-let hang: Server;
-let early: Server;
 let app: DemoApp;
+let socketApp: DemoApp;
+let faulty: FaultyUpstream;
 let nginx: RunningNginx;
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-}
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  const [hangPort, earlyPort] = [await freePort(), await freePort()];
-  hang = createServer(() => {}); // accepts, never answers
-  early = createServer((socket) => {
-    socket.once('data', () => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/ht');
-      socket.destroy();
-    });
-  });
-  await listen(hang, hangPort);
-  await listen(early, earlyPort);
+  faulty = new FaultyUpstream(await freePort());
+  await faulty.listen();
   app = new DemoApp(await freePort());
-  nginx = await startNginx({
-    vhost: join(VHOSTS, 'faults.conf'),
-    appPort: app.port,
-    vars: { HANG: `127.0.0.1:${hangPort}`, EARLY: `127.0.0.1:${earlyPort}` },
-  });
+  nginx = await startNginx({ vhost: join(VHOSTS, 'faults.conf'), appPort: app.port, vars: { FAULTY: `127.0.0.1:${faulty.port}` } });
+  socketApp = new DemoApp(0, join(nginx.prefix, 'app.sock'));
 });
 
 test.afterAll(async () => {
   await nginx.stop();
   await app.stop();
-  hang.close();
-  early.close();
+  await socketApp.stop();
+  await faulty.close();
 });
 
 test.afterEach(async () => {
   app.status = 200;
   await app.stop();
+  await socketApp.stop();
+  faulty.fault = 'hang';
 });
 
-async function expectPage(path: string, status: number, kind = 'crash'): Promise<Response> {
+async function expectPage(path: string, status: number, kind: 'crash' | 'maintenance' = 'crash'): Promise<Response> {
   const response = await fetch(nginx.url(path), { headers: BROWSER });
   expect(response.status, path).toBe(status);
   expect(response.headers.get('x-backsoon'), path).toBe(kind);
@@ -57,29 +46,73 @@ async function expectPage(path: string, status: number, kind = 'crash'): Promise
   return response;
 }
 
-test('upstream port refused → 502, for proxy_pass, uwsgi_pass and fastcgi_pass', async () => {
-  await expectPage('/', 502);
+interface FaultCase {
+  name: string;
+  path: string;
+  status: number;
+  kind?: 'crash' | 'maintenance';
+  /** Puts the fault in place (the app starts stopped, the faulty upstream hanging). */
+  arrange?: () => Promise<void>;
+  /** Ends the fault. */
+  fix: () => Promise<void>;
+}
+
+const CASES: FaultCase[] = [
+  { name: 'upstream port refused', path: '/matrix?x=1', status: 502, fix: () => app.start() },
+  { name: 'upstream unix socket gone', path: '/socket/orders?id=3', status: 502, fix: () => socketApp.start() },
+  {
+    name: 'upstream read timeout',
+    path: '/slow/report?y=2026',
+    status: 504,
+    fix: async () => void (faulty.fault = 'answer'),
+  },
+  {
+    name: 'upstream closes mid-response',
+    path: '/early-close/feed',
+    status: 502,
+    arrange: async () => void (faulty.fault = 'close-early'),
+    fix: async () => void (faulty.fault = 'answer'),
+  },
+  {
+    name: 'the app’s own 503, with the intercept include',
+    path: '/intercept/cart',
+    status: 503,
+    kind: 'maintenance',
+    arrange: async () => {
+      app.status = 503;
+      await app.start();
+    },
+    fix: async () => void (app.status = 200),
+  },
+  { name: 'a location with its own error_page, with the errors include', path: '/own-errors/page', status: 502, fix: () => app.start() },
+];
+
+for (const c of CASES) {
+  test(`${c.name} → ${c.status}, and the visitor returns by itself`, async ({ page }) => {
+    test.setTimeout(60_000);
+    await c.arrange?.();
+    await expectPage(c.path, c.status, c.kind);
+    const response = await page.goto(nginx.url(c.path));
+    expect(response?.status()).toBe(c.status);
+    await expectBacksoonPage(page, c.kind);
+    const fixedAt = Date.now();
+    await c.fix();
+    await expect(page.locator('#app')).toBeVisible({ timeout: 45_000 });
+    expect(page.url()).toBe(nginx.url(c.path));
+    const seconds = ((Date.now() - fixedAt) / 1000).toFixed(2);
+    test.info().annotations.push({ type: 'returned after', description: `${seconds} s` });
+    console.log(`fault matrix | ${c.name} | ${c.status} | returned in ${seconds} s`);
+  });
+}
+
+test('uwsgi_pass and fastcgi_pass to a refused port, and uwsgi_pass to a gone socket → 502 with the page', async () => {
   await expectPage('/uwsgi/app', 502);
   await expectPage('/fastcgi/index.php', 502);
+  await expectPage('/uwsgi-socket/app', 502);
 });
 
-test('upstream on a unix socket that is gone → 502', async () => {
-  await expectPage('/socket/app', 502);
-});
-
-test('upstream read timeout → 504', async () => {
-  await expectPage('/slow/report', 504);
-});
-
-test('upstream accepts and closes mid-response → 502', async () => {
-  await expectPage('/early-close/x', 502);
-});
-
-test('the intercept opt-in replaces the app’s own 503 with the page and still sends a Retry-After', async () => {
+test('the intercept include still passes the app’s other statuses through', async () => {
   await app.start();
-  app.status = 503;
-  const response = await expectPage('/intercept/x', 503, 'maintenance');
-  expect(response.headers.get('retry-after')).toBe('30');
   app.status = 502;
   await expectPage('/intercept/x', 502);
   app.status = 500;
@@ -88,9 +121,9 @@ test('the intercept opt-in replaces the app’s own 503 with the page and still 
   expect(passed.headers.get('x-backsoon')).toBeNull();
 });
 
-test('a location with its own error_page gets the page back through the per-location include', async () => {
-  await expectPage('/own-errors/x', 502);
-  const bare = await fetch(nginx.url('/own-errors-bare/x'), { headers: BROWSER });
-  expect(bare.status).toBe(502);
-  expect(await bare.text()).toContain('<h1>502 Bad Gateway</h1>');
+test('a location with its own error_page and no include shows nginx’s stock 502 (the pitfall the include fixes)', async ({ page }) => {
+  const response = await page.goto(nginx.url('/own-errors-bare/x'));
+  expect(response?.status()).toBe(502);
+  await expect(page.locator('h1')).toHaveText('502 Bad Gateway');
+  await expect(page.locator('backsoon-page')).toHaveCount(0);
 });

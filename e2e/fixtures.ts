@@ -63,9 +63,10 @@ export function withAttributes(attributes: Record<string, string | number>): (ht
   };
 }
 
-/** The page is backsoon's and it is running its poller. */
-export async function expectBacksoonPage(page: Page): Promise<void> {
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('We’ll be right back');
+/** The page is backsoon's, for a crash or for maintenance, and it is running its poller. */
+export async function expectBacksoonPage(page: Page, kind: 'crash' | 'maintenance' = 'crash'): Promise<void> {
+  const heading = kind === 'crash' ? 'We’ll be right back' : 'Down for planned maintenance';
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
   await expect(page.locator('backsoon-page')).toContainText(/attempt \d+/);
 }
 

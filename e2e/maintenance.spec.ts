@@ -126,8 +126,10 @@ test.describe('the page during maintenance', () => {
     await app.start();
     await page.goto(site.url('/orders?page=2'));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Down for planned maintenance');
+    const offAt = Date.now();
     await site.maintenance(false);
     await expect(page.locator('#asked')).toHaveText('/orders?page=2');
+    console.log(`fault matrix | maintenance flag removed | 503 | returned in ${((Date.now() - offAt) / 1000).toFixed(2)} s`);
   });
 
   for (const [what, file] of [

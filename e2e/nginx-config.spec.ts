@@ -17,7 +17,7 @@ for (const vhost of vhosts) {
       await mkdir(join(prefix, 'tmp'));
       const staff = join(prefix, 'staff.conf');
       await writeFile(staff, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8')));
-      const vars = { LISTEN: '127.0.0.1:9', ROOT: prefix, SNIPPETS, APP: '127.0.0.1:9', HANG: '127.0.0.1:9', EARLY: '127.0.0.1:9', PREFIX: prefix, STAFF: staff };
+      const vars = { LISTEN: '127.0.0.1:9', ROOT: prefix, SNIPPETS, APP: '127.0.0.1:9', FAULTY: '127.0.0.1:9', PREFIX: prefix, STAFF: staff };
       await writeFile(join(prefix, 'vhost.conf'), fillTemplate(await readFile(vhost, 'utf8'), vars));
       await writeFile(
         join(prefix, 'nginx.conf'),

@@ -3,15 +3,13 @@ import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
 import { announcement, maintenanceLine, statusLine, type Copy } from './copy.js';
 import { loadMessages } from './locale-loader.js';
+import { isLostForm } from './lost-form.js';
 import { pickLocale } from './locale.js';
 import { messageFor } from './maintenance-info.js';
 import { PollController } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type PollOptions } from './poll-options.js';
 import { reloadAsGet } from './return-to.js';
 import { styles } from './backsoon-page.styles.js';
-
-/** Methods whose request nginx could not pass on: a form the app never received. */
-const UNSENT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * The page nginx serves while the app is away. It checks the page's own URL
@@ -150,7 +148,7 @@ export class BacksoonPage extends LitElement {
   }
 
   private get unsent(): boolean {
-    return UNSENT_METHODS.includes(this.requestMethod.toUpperCase());
+    return isLostForm(this.requestMethod);
   }
 
   /** Picks the visitor's language among the shipped ones and loads its strings if they are not the default's. */

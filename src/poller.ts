@@ -60,7 +60,7 @@ export interface PollerDeps {
 }
 
 /**
- * Checks whether the app is back, on the schedule of `nextDelay`, and sends
+ * Checks whether the app is back, on the schedule of `planWait`, and sends
  * the visitor back when it is. `start()` and `stop()` are symmetric: stop
  * clears every timer, aborts the check in flight and removes every listener
  * that start added.

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { chmodSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 
 function escapeHtml(text: string): string {
@@ -31,7 +32,14 @@ export class DemoApp {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
-  constructor(readonly port: number) {}
+  /**
+   * @param port the loopback port it listens on
+   * @param socketPath a unix socket to listen on instead (the gunicorn/uWSGI way)
+   */
+  constructor(
+    readonly port: number,
+    private readonly socketPath?: string,
+  ) {}
 
   get running(): boolean {
     return this.server !== undefined;
@@ -47,7 +55,17 @@ export class DemoApp {
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      const listening = (): void => {
+        // nginx's workers (nobody) need write access to connect to a socket.
+        if (this.socketPath) chmodSync(this.socketPath, 0o777);
+        resolve();
+      };
+      if (this.socketPath) {
+        rmSync(this.socketPath, { force: true });
+        server.listen(this.socketPath, listening);
+      } else {
+        server.listen(this.port, '127.0.0.1', listening);
+      }
     });
   }
 
@@ -57,7 +75,13 @@ export class DemoApp {
     if (!server) return Promise.resolve();
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => server.close(() => resolve()));
+    return new Promise((resolve) =>
+      server.close(() => {
+        // A stopped app server leaves no socket behind: the socket is "gone".
+        if (this.socketPath) rmSync(this.socketPath, { force: true });
+        resolve();
+      }),
+    );
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,5 @@
 import type { RouteHandlerCallback } from 'workbox-core';
+import { isLostForm } from '../lost-form.js';
 import { MARKER_HEADER } from '../verdict.js';
 
 /** The precached pages, by why the app is away. */
@@ -9,9 +10,6 @@ export const PAGE_URLS = {
 
 /** What the worker shows for a navigation: nothing (pass the response on) or a page. */
 export type Outage = 'crash' | 'maintenance' | 'unreachable';
-
-/** Methods whose navigation carried a form: the page must say it was not sent. */
-const UNSENT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Decides from the network's answer: no answer at all (the server or the
@@ -39,10 +37,9 @@ export async function pageResponse(
   const cached = await find(outage === 'maintenance' ? PAGE_URLS.maintenance : PAGE_URLS.crash);
   if (!cached) return undefined;
   let html = await cached.text();
-  const upper = method.toUpperCase();
-  if (UNSENT_METHODS.includes(upper)) {
+  if (isLostForm(method)) {
     html = html
-      .replace('<backsoon-page ', `<backsoon-page request-method="${upper}" `)
+      .replace('<backsoon-page ', `<backsoon-page request-method="${method.toUpperCase()}" `)
       .replace('<meta http-equiv="refresh"', '<meta data-refresh-removed');
   }
   const headers = new Headers({
