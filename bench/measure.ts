@@ -13,11 +13,13 @@ import { freePort } from '../scripts/lib/ports.js';
  * headers included). Nothing here is estimated.
  */
 export interface Measured {
-  /** backsoon's page, as served on a 502 to a browser (gzip_static). */
+  /** The 502 response carrying backsoon's page (gzip_static), with its request. */
+  backsoon502: number;
+  /** A whole load of backsoon's page: the 502 and brand.css (checks apart). */
   backsoonPage: number;
   /** One of backsoon's background checks (a HEAD). */
   backsoonCheck: number;
-  /** The same page reloaded by a 5 s meta refresh, as error_page serves it (no gzip on a 502). */
+  /** A load of the same page reloaded by a 5 s meta refresh, as error_page serves it (no gzip on a 502). Loads count every request they make. */
   meta5: number;
   /** The same, had the operator set up a precompressed copy. */
   meta5Gzip: number;
@@ -70,34 +72,34 @@ export async function measure(): Promise<Measured> {
 
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   const log = join(nginx.prefix, 'bench.log');
-  const cost = async (url: string, wait: (p: Page) => Promise<unknown> = async () => {}): Promise<number[]> => {
+  /** Loads `url` in a fresh tab and returns nginx's log lines for everything that load asked for. */
+  const load = async (url: string, wait: (p: Page) => Promise<unknown> = async () => {}) => {
     const before = (await logLines(log)).length;
     const tab = await browser.newPage();
     await tab.goto(url);
     await wait(tab);
     await tab.close();
     await new Promise((r) => setTimeout(r, 100)); // nginx writes its log line after the response
-    return (await logLines(log)).slice(before).map((l) => l.in + l.out);
+    return (await logLines(log)).slice(before);
   };
+  const bytes = (lines: { in: number; out: number }[]): number => lines.reduce((sum, l) => sum + l.in + l.out, 0);
   try {
-    const backsoon = await cost(nginx.url('/deep/path?q=1'), (p) => p.locator('backsoon-page').getByText(/attempt 2/).waitFor());
-    const lines = await logLines(log);
+    const lines = await load(nginx.url('/deep/path?q=1'), (p) => p.locator('backsoon-page').getByText(/attempt 2/).waitFor());
     const head = lines.find((l) => l.method === 'HEAD');
     const get = lines.find((l) => l.method === 'GET' && l.status === 502);
     if (!head || !get) throw new Error(`no page load or check in the log: ${JSON.stringify(lines)}`);
-    const classicUrl = (path: string): string => `http://127.0.0.1:${classicPort}${path}`;
-    const first = async (path: string): Promise<number> => (await cost(classicUrl(path)))[0] ?? Number.NaN;
+    const classic = async (path: string): Promise<number> => bytes(await load(`http://127.0.0.1:${classicPort}${path}`));
     return {
-      backsoonPage: get.in + get.out,
-      backsoonCheck: head.in + head.out,
-      meta5: await first('/meta5/deep/path?q=1'),
-      meta5Gzip: await first('/meta5-gzip/deep/path?q=1'),
-      errorPages: await first('/error-pages/deep/path?q=1'),
-      laravel: await first('/laravel/deep/path?q=1'),
-      stock: await first('/stock/deep/path?q=1'),
+      backsoon502: bytes([get]),
+      backsoonPage: bytes(lines.filter((l) => l.method !== 'HEAD')),
+      backsoonCheck: bytes([head]),
+      meta5: await classic('/meta5/deep/path?q=1'),
+      meta5Gzip: await classic('/meta5-gzip/deep/path?q=1'),
+      errorPages: await classic('/error-pages/deep/path?q=1'),
+      laravel: await classic('/laravel/deep/path?q=1'),
+      stock: await classic('/stock/deep/path?q=1'),
       pageRaw: Buffer.byteLength(page),
       pageGzip: (await readFile(join(dist, 'index.html.gz'))).length,
-      ...(backsoon.length === 0 ? {} : {}),
     };
   } finally {
     await browser.close();

@@ -56,7 +56,7 @@ const targets = [
   ['10 min: fewer requests than a 5 s meta refresh', ours('10 min').requests < meta.requests, `${ours('10 min').requests.toFixed(1)} vs ${meta.requests.toFixed(1)}`],
   ['10 min: ≤ 1/20 of the bytes of the same page on a 5 s meta refresh', ours('10 min').bytes * 20 <= meta.bytes, `1/${(meta.bytes / ours('10 min').bytes).toFixed(1)} (1/${(metaGzip.bytes / ours('10 min').bytes).toFixed(1)} against a precompressed page)`],
   ['after 10 min: no second gets > 10% of the visitors', ours('10 min').herd <= 0.1, `${(ours('10 min').herd * 100).toFixed(1)}%`],
-  ['a 502 with the page ≤ 10 KB on the wire', measured.backsoonPage <= 10_000, `${measured.backsoonPage} B`],
+  ['a 502 with the page ≤ 10 KB on the wire', measured.backsoon502 <= 10_000, `${measured.backsoon502} B`],
   ['a check ≤ 1 KB on the wire', measured.backsoonCheck <= 1000, `${measured.backsoonCheck} B`],
 ] as const;
 
@@ -69,13 +69,14 @@ const targetTable = ['| target | met | measured |', '| --- | --- | --- |', ...ta
 const wire = [
   '| what | bytes on the wire (request + response) |',
   '| --- | --- |',
-  `| backsoon page on a 502 (gzip_static) | ${measured.backsoonPage} |`,
+  `| backsoon's 502 with the page (gzip_static) | ${measured.backsoon502} |`,
+  `| a whole load of it (the 502 and brand.css) | ${measured.backsoonPage} |`,
   `| backsoon check (HEAD) | ${measured.backsoonCheck} |`,
-  `| same page on a 502, no gzip (classic error_page) | ${measured.meta5} |`,
-  `| same page on a 502, gzip_static | ${measured.meta5Gzip} |`,
-  `| 60 KB page (error-pages size) | ${measured.errorPages} |`,
-  `| Laravel-size 503 page (6.6 KB) | ${measured.laravel} |`,
-  `| nginx stock 502 | ${measured.stock} |`,
+  `| a load of the same page on a 502, no gzip (classic error_page) | ${measured.meta5} |`,
+  `| a load of the same page on a 502, gzip_static | ${measured.meta5Gzip} |`,
+  `| a load of a 60 KB page (error-pages size) | ${measured.errorPages} |`,
+  `| a load of a Laravel-size 503 page (6.6 KB) | ${measured.laravel} |`,
+  `| a load of nginx's stock 502 | ${measured.stock} |`,
   `| dist/index.html | ${measured.pageRaw} raw, ${measured.pageGzip} gzip |`,
 ].join('\n');
 
