@@ -36,6 +36,11 @@ test('the buttons are reached with the keyboard and visibly focused', async ({ p
   expect(await focused()).toEqual({ text: 'Try now', outline: 'solid', width: 3 });
   await page.keyboard.press('Tab');
   expect(await focused()).toEqual({ text: 'Stop checking', outline: 'solid', width: 3 });
+  // Stopping removes that button: the focus lands on the one that resumes.
+  await page.keyboard.press('Enter');
+  await expect.poll(focused).toEqual({ text: 'Resume checking', outline: 'solid', width: 3 });
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await focused())?.text).toBe('Try now');
 });
 
 test('screen readers hear state changes, not the countdown', async ({ page, site }) => {

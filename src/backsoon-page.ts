@@ -123,22 +123,24 @@ export class BacksoonPage extends LitElement {
     document.title = this.maintenance ? m.maintenanceTitle : m.crashTitle;
   }
 
+  /**
+   * The buttons for the current state. The main button is one element whose
+   * label and action change (so keyboard focus stays on it when "Try now"
+   * turns into "Try again"); the secondary one comes and goes.
+   */
   private renderActions() {
     const m = this.copy.messages;
-    switch (this.poll.snapshot.state) {
-      case 'back':
-        return this.unsent
-          ? html`<button type="button" part="button primary" @click=${this.onBackToForm}>${m.backToForm}</button>
-              <button type="button" part="button" class="secondary" @click=${this.onReload}>${m.reloadPage}</button>`
-          : nothing;
-      case 'gave-up':
-        return html`<button type="button" part="button primary" @click=${this.onCheckNow}>${m.tryAgain}</button>`;
-      case 'stopped':
-        return html`<button type="button" part="button primary" @click=${this.onCheckNow}>${m.resume}</button>`;
-      default:
-        return html`<button type="button" part="button primary" @click=${this.onCheckNow}>${m.tryNow}</button>
-          <button type="button" part="button" class="secondary" @click=${this.onStop}>${m.stop}</button>`;
-    }
+    const state = this.poll.snapshot.state;
+    if (state === 'back' && !this.unsent) return nothing;
+    const [label, action, secondary] =
+      state === 'back'
+        ? [m.backToForm, this.onBackToForm, html`<button type="button" part="button" class="secondary" @click=${this.onReload}>${m.reloadPage}</button>`]
+        : state === 'gave-up'
+          ? [m.tryAgain, this.onCheckNow, nothing]
+          : state === 'stopped'
+            ? [m.resume, this.onCheckNow, nothing]
+            : [m.tryNow, this.onCheckNow, html`<button type="button" part="button" class="secondary" @click=${this.onStop}>${m.stop}</button>`];
+    return html`<button type="button" part="button primary" @click=${action}>${label}</button>${secondary}`;
   }
 
   /** Maintenance as served, or as the last check found it (a crash can turn into maintenance and back). */
@@ -183,8 +185,11 @@ export class BacksoonPage extends LitElement {
     this.poll.checkNow();
   }
 
-  private onStop(): void {
+  /** The stop button goes away with the checks: the focus moves to "Resume checking". */
+  private async onStop(): Promise<void> {
     this.poll.stopChecking();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('button')?.focus();
   }
 
   private onBackToForm(): void {
