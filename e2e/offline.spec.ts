@@ -93,15 +93,12 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
       });
       expect(built.status, built.stderr).toBe(0);
       await cp(join(work, 'dist'), join(site.root, '__backsoon'), { recursive: true, force: true });
-      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-      await page.waitForFunction(async () => {
-        const keys = await caches.keys();
-        for (const key of keys) {
-          const page = await (await caches.open(key)).match('/__backsoon/index.html', { ignoreSearch: true });
-          if (page && (await page.text()).includes('build 2')) return true;
-        }
-        return false;
-      }, undefined, { timeout: 20_000 });
+      // The new worker installs, precaches the new page, and takes over.
+      await page.evaluate(async () => {
+        const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+        await (await navigator.serviceWorker.getRegistration())?.update();
+        await changed;
+      });
       await context.setOffline(true);
       await page.goto(site.url('/after-deploy'));
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Back in a moment (build 2)');
