@@ -23,18 +23,12 @@ export interface BuildConfig {
   poll: Record<string, number>;
 }
 
-/** Every public custom property, and what it holds (for the README's table and for checking `theme`). */
-export const THEME_TOKENS = {
-  accent: 'colour', 'accent-dark': 'colour',
-  'accent-text': 'colour', 'accent-text-dark': 'colour',
-  text: 'colour', 'text-dark': 'colour',
-  muted: 'colour', 'muted-dark': 'colour',
-  surface: 'colour', 'surface-dark': 'colour',
-  border: 'colour', 'border-dark': 'colour',
-  background: 'colour', 'background-dark': 'colour',
-  font: 'font', radius: 'length', space: 'length', 'max-width': 'length',
-  'logo-height': 'length', spinner: 'colour', 'spinner-dark': 'colour',
-} as const;
+/** Every public custom property, without its `--backsoon-` prefix (the README's "Branding" table gives their defaults). */
+export const THEME_TOKENS: readonly string[] = [
+  'accent', 'accent-dark', 'accent-text', 'accent-text-dark', 'text', 'text-dark', 'muted', 'muted-dark',
+  'surface', 'surface-dark', 'border', 'border-dark', 'spinner', 'spinner-dark', 'background', 'background-dark',
+  'font', 'radius', 'space', 'max-width', 'logo-height',
+];
 
 const KEYS = ['languages', 'strings', 'theme', 'logo', 'poll'] as const;
 
@@ -99,7 +93,7 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
   if (raw.theme !== undefined) {
     if (!isRecord(raw.theme)) throw new ConfigError('theme', 'must be an object');
     for (const [token, value] of Object.entries(raw.theme)) {
-      if (!(token in THEME_TOKENS)) throw new ConfigError(`theme.${token}`, `unknown token (known: ${Object.keys(THEME_TOKENS).join(', ')})`);
+      if (!THEME_TOKENS.includes(token)) throw new ConfigError(`theme.${token}`, `unknown token (known: ${THEME_TOKENS.join(', ')})`);
       if (typeof value !== 'string' || !SAFE_CSS_VALUE.test(value)) throw new ConfigError(`theme.${token}`, `"${String(value)}" is not a plain CSS value`);
       theme[token] = value;
     }

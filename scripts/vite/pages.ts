@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import type { Messages } from '../../src/messages.js';
-import { THEME_TOKENS, loadConfig, messagesFor, type BuildConfig } from './config.js';
+import { loadConfig, messagesFor, type BuildConfig } from './config.js';
 
 const VIRTUAL_LOCALES = 'virtual:backsoon-locales';
 const RESOLVED_LOCALES = `\0${VIRTUAL_LOCALES}`;
@@ -128,4 +128,3 @@ export function backsoonPages(root = process.cwd()): Plugin {
   };
 }
 
-export { THEME_TOKENS };
