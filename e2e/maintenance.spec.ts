@@ -126,6 +126,9 @@ test.describe('the page during maintenance', () => {
     await app.start();
     await page.goto(site.url('/orders?page=2'));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Down for planned maintenance');
+    // A check has met the 503 and its Retry-After (30 s, clamped to 1 s here)
+    // before the flag goes: the visitor returns on that paced schedule.
+    await expect(page.locator('backsoon-page')).toContainText(/attempt 2/);
     const offAt = Date.now();
     await site.maintenance(false);
     await expect(page.locator('#asked')).toHaveText('/orders?page=2');

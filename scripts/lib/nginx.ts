@@ -18,7 +18,7 @@ export interface NginxOptions {
   appPort: number;
   /** More placeholders. */
   vars?: Record<string, string>;
-  /** Edits the installed page's HTML before nginx starts; `null` removes the page. */
+  /** Edits the installed pages' HTML (crash and maintenance) before nginx starts; `null` removes them. */
   page?: (html: string) => string | null;
   /** Entries added to the staff file (http/backsoon-staff.conf), as an operator would. */
   staff?: StaffEntries;
@@ -186,12 +186,15 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   await cp(options.dist ?? DIST, join(root, '__backsoon'), { recursive: true });
   await chmod(prefix, 0o755);
   if (options.page) {
-    const pagePath = join(root, '__backsoon', 'index.html');
-    const edited = options.page(await readFile(pagePath, 'utf8'));
-    // The precompressed copy would be stale after an edit: drop it.
-    await rm(`${pagePath}.gz`, { force: true });
-    if (edited === null) await rm(pagePath);
-    else await writeFile(pagePath, edited);
+    // Both pages, as a user setting an attribute edits both.
+    for (const name of ['index.html', 'maintenance.html']) {
+      const pagePath = join(root, '__backsoon', name);
+      const edited = options.page(await readFile(pagePath, 'utf8'));
+      // The precompressed copy would be stale after an edit: drop it.
+      await rm(`${pagePath}.gz`, { force: true });
+      if (edited === null) await rm(pagePath);
+      else await writeFile(pagePath, edited);
+    }
   }
   const staffPath = join(prefix, 'backsoon-staff.conf');
   await writeFile(staffPath, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff));
