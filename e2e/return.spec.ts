@@ -57,7 +57,7 @@ test.describe('with a long schedule', () => {
 
   test('"Try now" checks at once', async ({ page, site, app }) => {
     await page.goto(site.url('/wait'));
-    await expect(page.locator('backsoon-page')).toContainText(/Checking again in (59|60) sec · attempt 1/);
+    await expect(page.locator('backsoon-page')).toContainText(/Checking again in (5\d|60) sec · attempt 1/);
     await app.start();
     await page.getByRole('button', { name: 'Try now' }).click();
     await expect(page.locator('#asked')).toHaveText('/wait');
