@@ -15,6 +15,10 @@ import { freePort } from '../scripts/lib/ports.js';
 export interface Measured {
   /** The 502 response carrying backsoon's page (gzip_static), with its request. */
   backsoon502: number;
+  /** The 502 response alone: status line, headers and gzipped page. */
+  backsoon502Response: number;
+  /** The 503 response alone, in maintenance mode. */
+  backsoon503Response: number;
   /** A whole load of backsoon's page: the 502 and brand.css (checks apart). */
   backsoonPage: number;
   /** One of backsoon's background checks (a HEAD). */
@@ -89,8 +93,14 @@ export async function measure(): Promise<Measured> {
     const get = lines.find((l) => l.method === 'GET' && l.status === 502);
     if (!head || !get) throw new Error(`no page load or check in the log: ${JSON.stringify(lines)}`);
     const classic = async (path: string): Promise<number> => bytes(await load(`http://127.0.0.1:${classicPort}${path}`));
+    await nginx.maintenance(true);
+    const maintenance = (await load(nginx.url('/deep/path?q=1'))).find((l) => l.method === 'GET' && l.status === 503);
+    await nginx.maintenance(false);
+    if (!maintenance) throw new Error('no 503 in the log during maintenance');
     return {
       backsoon502: bytes([get]),
+      backsoon502Response: get.out,
+      backsoon503Response: maintenance.out,
       backsoonPage: bytes(lines.filter((l) => l.method !== 'HEAD')),
       backsoonCheck: bytes([head]),
       meta5: await classic('/meta5/deep/path?q=1'),
