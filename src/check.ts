@@ -1,9 +1,16 @@
-import { UNREACHABLE, verdictFromResponse, type Verdict } from './verdict.js';
+import { probeVerdict, UNREACHABLE, verdictFromResponse, type Verdict } from './verdict.js';
+
+/**
+ * The shared probe nginx answers for every waiting visitor from a one-second
+ * cache (location/backsoon-probe.conf): however many visitors wait, the app
+ * gets about one probe request a second. `?admit=1` also asks for a turn to
+ * go back, which nginx grants at the app's pace.
+ */
+export const PROBE_URL = '/__backsoon/probe';
+export const ADMIT_URL = `${PROBE_URL}?admit=1`;
 
 export interface CheckOptions {
-  /** Milliseconds before the check is abandoned and counts as failed. */
-  timeout: number;
-  /** Aborts the check from outside (the poller stopping). */
+  /** Aborts the request (the check's deadline, or the poller stopping). */
   signal: AbortSignal;
   /** The clock used for Retry-After dates. */
   now: () => number;
@@ -12,25 +19,17 @@ export interface CheckOptions {
 }
 
 /**
- * Asks the page's own URL whether the app is back, with one HEAD request.
- *
- * HEAD because the answer is in the status line and headers: an outage
- * check costs a few hundred bytes, not the page again. `cache: 'no-store'`
- * keeps any cache out of the answer; `redirect: 'manual'` counts a redirect
- * as the app answering, even one to another origin (a login page), which
- * `fetch` could not follow. The fragment never leaves the browser.
+ * One HEAD request: the answer is in the status line and headers, so a check
+ * costs a few hundred bytes, not the page again. `cache: 'no-store'` keeps
+ * any cache out of the answer; `redirect: 'manual'` counts a redirect as the
+ * app answering, even one to another origin (a login page), which `fetch`
+ * could not follow. Resolves to undefined when the network fails or the
+ * signal aborts. The fragment never leaves the browser.
  */
-export async function checkUrl(url: string, options: CheckOptions): Promise<Verdict> {
-  const { timeout, signal, now, fetch = globalThis.fetch } = options;
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeout);
-  const onAbort = (): void => {
-    clearTimeout(timer);
-    abort.abort();
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
+export async function head(url: string, options: CheckOptions): Promise<Response | undefined> {
+  const { signal, fetch = globalThis.fetch } = options;
   try {
-    const response = await fetch(url, {
+    return await fetch(url, {
       method: 'HEAD',
       cache: 'no-store',
       redirect: 'manual',
@@ -39,13 +38,93 @@ export async function checkUrl(url: string, options: CheckOptions): Promise<Verd
       // check (a poll should cost under a kilobyte).
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
-      signal: abort.signal,
+      signal,
     });
-    return verdictFromResponse(response, now());
   } catch {
-    return UNREACHABLE;
-  } finally {
+    return undefined;
+  }
+}
+
+/** Asks one URL (the page's own) whether the app is back. */
+export async function checkUrl(url: string, options: CheckOptions): Promise<Verdict> {
+  const response = await head(url, options);
+  return response ? verdictFromResponse(response, options.now()) : UNREACHABLE;
+}
+
+/**
+ * A signal that aborts after `timeout` ms or when `outer` aborts, whichever
+ * comes first; `clear()` drops the timer and the listener. Every await of a
+ * check runs under one such signal, so no part of it outlives the timeout.
+ */
+export function deadline(outer: AbortSignal, timeout: number): { signal: AbortSignal; clear: () => void } {
+  const abort = new AbortController();
+  const clear = (): void => {
     clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    outer.removeEventListener('abort', onAbort);
+  };
+  // Either way the check is over: nothing of the deadline stays behind.
+  const onAbort = (): void => {
+    clear();
+    abort.abort();
+  };
+  const timer = setTimeout(onAbort, timeout);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return { signal: abort.signal, clear };
+}
+
+/**
+ * How the page checks for the app, and remembers what it learned:
+ *
+ * 1. It asks the shared probe, not its own URL, so that N waiting visitors
+ *    cost the app one request a second, not N.
+ * 2. When the probe says the app answers and the visitor is to go back by
+ *    itself, it asks for a turn (`?admit=1`): nginx grants turns at the
+ *    app's pace and answers the rest "busy" (marker `busy`), and those ask
+ *    again soon, straight for a turn. A visitor turned away never navigates,
+ *    so it never counts as a bounce.
+ * 3. A server without the probe answers without the probe's header (its
+ *    404): the page then asks its own URL from then on, as it always did,
+ *    and goes back without asking for a turn.
+ */
+export class AppCheck {
+  private probe: 'unknown' | 'present' | 'absent' = 'unknown';
+  private waitingTurn = false;
+
+  /**
+   * @param pageUrl the page's own URL, asked when the server has no probe
+   * @param wantsTurn whether the visitor goes back by itself once the app
+   *   answers (false for a lost form: it never navigates, so it takes no turn)
+   */
+  constructor(
+    private readonly pageUrl: string,
+    private readonly wantsTurn: boolean,
+  ) {}
+
+  async run(options: CheckOptions): Promise<Verdict> {
+    if (this.probe !== 'absent') {
+      const first = await this.ask(this.waitingTurn ? ADMIT_URL : PROBE_URL, options);
+      if (first !== 'no-probe') {
+        this.probe = 'present';
+        if (first.down || first.admitted || !this.wantsTurn) return this.settle(first);
+        const turn = await this.ask(ADMIT_URL, options);
+        return this.settle(turn === 'no-probe' ? UNREACHABLE : turn);
+      }
+      this.probe = 'absent';
+    }
+    return checkUrl(this.pageUrl, options);
+  }
+
+  private async ask(url: string, options: CheckOptions): Promise<Verdict | 'no-probe'> {
+    const response = await head(url, options);
+    if (!response) return UNREACHABLE;
+    const verdict = probeVerdict(response, options.now());
+    if (verdict === 'no-probe' || verdict.down) return verdict;
+    return url === ADMIT_URL ? { down: false, admitted: true } : verdict;
+  }
+
+  private settle(verdict: Verdict): Verdict {
+    this.waitingTurn = verdict.down && verdict.kind === 'busy';
+    return verdict;
   }
 }

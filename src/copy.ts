@@ -33,7 +33,7 @@ export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, unse
   const { messages: m, locale } = copy;
   switch (snapshot.state) {
     case 'waiting':
-      return format(m.statusWaiting, {
+      return format(snapshot.kind === 'busy' ? m.statusBusy : m.statusWaiting, {
         seconds: formatSeconds((snapshot.nextCheckAt ?? now) - now, locale),
         attempt: snapshot.attempt + 1,
       });

@@ -23,6 +23,11 @@ export interface Messages {
   noScript: string;
   /** Status: {seconds} is a formatted duration ("7 sec"), {attempt} the next check's number. */
   statusWaiting: string;
+  /**
+   * Status when the site is back and nginx lets the waiting visitors in a
+   * few at a time: {seconds} until this visitor asks for its turn again.
+   */
+  statusBusy: string;
   /** Status: {attempt} is the check in flight. */
   statusChecking: string;
   statusPaused: string;

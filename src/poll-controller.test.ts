@@ -3,6 +3,7 @@ import type { ReactiveController } from 'lit';
 import { PollController, type PollEnvironment, type PollSetup } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS } from './poll-options.js';
 import { RETURN_RECORD_KEY } from './loop-guard.js';
+import { PROBE_URL } from './check.js';
 
 const URL_ASKED = 'http://example.test/deep/path?q=1&x=%20y#section';
 
@@ -51,14 +52,14 @@ afterEach(() => {
 });
 
 describe('PollController', () => {
-  it('starts checking the page’s own URL when the host connects', async () => {
+  it('starts checking through the shared probe when the host connects', async () => {
     const host = new FakeHost();
     const world = environment(down);
     const controller = new PollController(host, () => crash, () => world.env);
     expect(host.controllers).toEqual([controller]);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
-    expect(world.fetch).toHaveBeenCalledWith(URL_ASKED, expect.objectContaining({ method: 'HEAD' }));
+    expect(world.fetch.mock.calls).toEqual([[PROBE_URL, expect.objectContaining({ method: 'HEAD' })]]);
     expect(controller.snapshot).toMatchObject({ state: 'waiting', attempt: 1 });
     controller.hostDisconnected();
   });
@@ -159,6 +160,33 @@ describe('PollController', () => {
     expect(wait).toBeGreaterThanOrEqual(7500);
     expect(wait).toBeLessThanOrEqual(15_000);
     controller.hostDisconnected();
+  });
+
+  // Issue 9.3: a maintenance.json request that never answered left the page at "Checking now".
+  it('gives a hanging maintenance.json no more than the check’s timeout, then goes on checking', async () => {
+    const host = new FakeHost();
+    const world = environment(down);
+    let up = false;
+    world.fetch.mockImplementation(async (url, init) => {
+      if (url === '/__backsoon/maintenance.json') {
+        return new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        );
+      }
+      if (up) return new Response(null, { status: 200, headers: { 'X-Backsoon-Probe': '1' } });
+      return new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance' } });
+    });
+    const options = { ...DEFAULT_POLL_OPTIONS, timeout: 3000 };
+    const controller = new PollController(host, () => ({ ...crash, options }), () => world.env);
+    controller.hostConnected();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(controller.snapshot.state).toBe('checking');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(controller.snapshot.state).toBe('waiting');
+    up = true;
+    await vi.advanceTimersByTimeAsync(options.maxRetryAfter);
+    expect(controller.snapshot.state).toBe('back');
+    expect(world.location.reload).toHaveBeenCalledOnce();
   });
 
   it('never navigates after a form that was not sent', async () => {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { checkUrl } from './check.js';
+import { AppCheck, deadline } from './check.js';
 import { bouncesOnArrival, readReturnRecord, writeReturnRecord } from './loop-guard.js';
 import { fetchMaintenanceInfo, type MaintenanceInfo } from './maintenance-info.js';
 import type { PollOptions } from './poll-options.js';
@@ -93,6 +93,7 @@ export class PollController implements ReactiveController {
     const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
     this.infoAbort = new AbortController();
     if (kind === 'maintenance') void this.readInfo(env, this.infoAbort.signal);
+    const appCheck = new AppCheck(url, !unsent);
     this.poller = new Poller({
       options,
       bounces,
@@ -102,12 +103,19 @@ export class PollController implements ReactiveController {
       visibility: env.document,
       network: env.window,
       until: () => this.info.until,
+      // One deadline for the whole check, the maintenance.json read included:
+      // nothing in it may outlive `timeout`.
       check: async (signal) => {
-        const verdict = await checkUrl(url, { timeout: options.timeout, signal, now: env.now, fetch: env.fetch });
-        if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.infoReadAt >= INFO_REFRESH) {
-          await this.readInfo(env, signal);
+        const limit = deadline(signal, options.timeout);
+        try {
+          const verdict = await appCheck.run({ signal: limit.signal, now: env.now, fetch: env.fetch });
+          if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.infoReadAt >= INFO_REFRESH) {
+            await this.readInfo(env, limit.signal);
+          }
+          return verdict;
+        } finally {
+          limit.clear();
         }
-        return verdict;
       },
       onChange: (snapshot) => this.update(snapshot),
       emit: (name, snapshot) => this.dispatch(name, snapshot),

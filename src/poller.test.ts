@@ -125,6 +125,44 @@ describe('Poller', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a visitor given its turn by nginx goes at once, even after the quick phase', async () => {
+    const t = setup({ quickPeriod: 2000 });
+    t.verdicts.push(DOWN, DOWN, { down: false, admitted: true });
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(2000 + 1125);
+    expect(t.returnToApp).toHaveBeenCalledOnce();
+  });
+
+  it('turned away (busy), asks again after one to three seconds, without stepping the backoff', async () => {
+    const t = setup({ quickPeriod: 0 });
+    t.verdicts.push({ down: true, kind: 'busy' }, { down: true, kind: 'busy' }, { down: true, kind: 'busy' });
+    // The first wait is the backoff's first step (quickPeriod 0): ceiling 1500, random 0.5 → 1125.
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(1125);
+    expect(t.poller.snapshot.kind).toBe('busy');
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(2000); // 1000 × (1 + 0.5 × 2)
+    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(2000);
+    t.verdicts.push(DOWN);
+    await vi.advanceTimersByTimeAsync(2000);
+    // Back to the backoff where it stood: step 1, ceiling 2250 → 1687.5.
+    expect(t.poller.snapshot).toMatchObject({ kind: 'crash', attempt: 4 });
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1687.5);
+    t.poller.stop();
+  });
+
+  // Issue 9.3: poller.ts never caught a rejected check, and the page stayed at "Checking now".
+  it('counts a check that throws as unreachable and goes on checking', async () => {
+    const t = setup();
+    t.check.mockImplementationOnce(() => Promise.reject(new Error('boom')));
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.poller.snapshot).toMatchObject({ state: 'waiting', kind: 'unreachable', attempt: 1 });
+    t.verdicts.push(UP);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.returnToApp).toHaveBeenCalledOnce();
+  });
+
   it('keeps the visitor on the page when an integrator cancels the back event', async () => {
     const t = setup({}, { cancelBack: true });
     t.verdicts.push(UP);

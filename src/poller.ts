@@ -1,6 +1,6 @@
 import type { PollOptions } from './poll-options.js';
 import { planWait, returnDelay, shouldGiveUp } from './schedule.js';
-import type { OutageKind, Verdict } from './verdict.js';
+import { UNREACHABLE, type OutageKind, type Verdict } from './verdict.js';
 
 /**
  * - `waiting`: a check is scheduled at `nextCheckAt`
@@ -31,7 +31,7 @@ export type PollEventName = 'backsoon-attempt' | 'backsoon-back' | 'backsoon-giv
 /** What a poller needs from the world; everything is injected so tests can fake it. */
 export interface PollerDeps {
   options: PollOptions;
-  /** Makes one check; must settle soon after `signal` aborts. */
+  /** Makes one check; must settle soon after `signal` aborts. A rejection counts as unreachable. */
   check: (signal: AbortSignal) => Promise<Verdict>;
   now: () => number;
   random: () => number;
@@ -154,13 +154,16 @@ export class Poller {
     this.deps.emit('backsoon-attempt', this.snapshot);
     const abort = new AbortController();
     this.inFlight = abort;
-    const verdict = await this.deps.check(abort.signal);
+    // A check that throws must not leave the page at "Checking now".
+    const verdict = await this.deps.check(abort.signal).catch((): Verdict => UNREACHABLE);
     if (this.inFlight !== abort) return; // stopped, paused or superseded meanwhile
     this.inFlight = undefined;
     if (!verdict.down) {
       this.setState('back');
       if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) {
-        const delay = asked ? 0 : returnDelay(this.deps.now() - this.startedAt, this.deps.options, this.deps.random);
+        // A visitor given its turn by nginx's admission goes now: the turn is for now.
+        const delay =
+          asked || verdict.admitted ? 0 : returnDelay(this.deps.now() - this.startedAt, this.deps.options, this.deps.random);
         if (delay === 0) this.deps.returnToApp();
         else this.timer = setTimeout(() => this.deps.returnToApp(), delay);
       }
@@ -181,7 +184,13 @@ export class Poller {
     const now = this.deps.now();
     const planned = planWait(
       { startedAt: this.startedAt, step: this.step },
-      { now, bounces: this.deps.bounces, retryAfter: this.retryAfter, until: this.deps.until() },
+      {
+        now,
+        bounces: this.deps.bounces,
+        retryAfter: this.retryAfter,
+        until: this.deps.until(),
+        busy: this.kind === 'busy',
+      },
       this.deps.options,
       this.deps.random,
     );

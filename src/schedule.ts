@@ -12,6 +12,8 @@ export interface ScheduleInput {
   retryAfter?: number | undefined;
   /** Time left until the end announced in maintenance.json, if any (negative once passed). */
   untilIn?: number | undefined;
+  /** The app is back and nginx turned this visitor away for now (its admission). */
+  busy?: boolean | undefined;
 }
 
 /**
@@ -23,8 +25,18 @@ export interface ScheduleInput {
 export const STEPS_PER_BOUNCE = 3;
 
 /**
+ * A visitor turned away by nginx's admission ("busy") asks again after
+ * between one and 1 + BUSY_SPREAD times minTimeout (1 to 3 s with the
+ * defaults): asking costs nginx only, never the app, so it can be soon, and
+ * the spread keeps the visitors it turned away from asking in step. The
+ * turns themselves come at the rate nginx sets, whatever this pace.
+ */
+export const BUSY_SPREAD = 2;
+
+/**
  * Picks the wait before the next check.
  *
+ * - A visitor turned away by nginx's admission asks again soon (BUSY_SPREAD).
  * - Before an announced end of maintenance, checks are slow (between half
  *   of maxTimeout and maxTimeout, jittered) and the last one lands on the
  *   announced time: an operator who finishes early is noticed within
@@ -45,6 +57,7 @@ export const STEPS_PER_BOUNCE = 3;
  */
 export function nextDelay(input: ScheduleInput, options: PollOptions, random: () => number): number {
   const { minTimeout, maxTimeout, maxRetryAfter, factor } = options;
+  if (input.busy) return minTimeout * (1 + random() * BUSY_SPREAD);
   if (input.untilIn !== undefined && input.untilIn > 0) {
     const slow = Math.max(minTimeout, maxTimeout / 2 + random() * (maxTimeout / 2));
     return Math.max(minTimeout, Math.min(input.untilIn, slow));
@@ -69,7 +82,7 @@ export function inQuickPhase(input: ScheduleInput, options: PollOptions): boolea
  * the poller counts those steps.
  */
 export function advancesBackoff(input: ScheduleInput, options: PollOptions): boolean {
-  const paced = input.untilIn !== undefined && input.untilIn > 0;
+  const paced = input.busy === true || (input.untilIn !== undefined && input.untilIn > 0);
   return !paced && input.retryAfter === undefined && !inQuickPhase(input, options);
 }
 
@@ -94,6 +107,8 @@ export interface ScheduleContext {
   bounces: number;
   retryAfter: number | undefined;
   until: number | undefined;
+  /** The last check was turned away by nginx's admission. */
+  busy?: boolean | undefined;
 }
 
 /**
@@ -113,6 +128,7 @@ export function planWait(
     step: state.step,
     bounces: context.bounces,
     retryAfter: context.retryAfter,
+    busy: context.busy,
   };
   const delay = nextDelay(input, options, random);
   return { delay, state: advancesBackoff(input, options) ? { ...state, step: state.step + 1 } : state };

@@ -6,12 +6,26 @@ import { parseRetryAfter } from './retry-after.js';
  */
 export const MARKER_HEADER = 'X-Backsoon';
 
-/** Why the app is away, as far as the page can tell. */
-export type OutageKind = 'crash' | 'maintenance' | 'unreachable';
+/**
+ * The header nginx adds to the probe's answers when they come from the app
+ * (location/backsoon-probe.conf): it tells a configured probe from a path
+ * that merely exists (the 404 of a server without the probe).
+ */
+export const PROBE_HEADER = 'X-Backsoon-Probe';
 
-/** The outcome of one check. */
+/**
+ * Why the app is away, as far as the page can tell. `busy`: the app is back,
+ * but nginx is letting the waiting visitors in a few at a time and this one
+ * must wait its turn (the probe's admission, location/backsoon-probe.conf).
+ */
+export type OutageKind = 'crash' | 'maintenance' | 'unreachable' | 'busy';
+
+/**
+ * The outcome of one check. `admitted`: nginx gave this visitor its turn
+ * to go back now (the app is expecting it), so it goes at once.
+ */
 export type Verdict =
-  | { down: false }
+  | { down: false; admitted?: boolean }
   | { down: true; kind: OutageKind; retryAfter?: number | undefined };
 
 /** The parts of a fetch Response the decision reads. */
@@ -30,8 +44,25 @@ export interface ResponseLike {
 export function verdictFromResponse(response: ResponseLike, now: number): Verdict {
   const marker = response.headers.get(MARKER_HEADER);
   if (marker === null) return { down: false };
-  const kind: OutageKind = marker.trim().toLowerCase() === 'maintenance' ? 'maintenance' : 'crash';
-  return { down: true, kind, retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now) };
+  return { down: true, kind: kindOfMarker(marker), retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now) };
+}
+
+/** The marker's value as an outage kind: anything unknown is a crash. */
+export function kindOfMarker(marker: string): OutageKind {
+  const value = marker.trim().toLowerCase();
+  return value === 'maintenance' || value === 'busy' ? value : 'crash';
+}
+
+/**
+ * Reads an answer of the shared probe (`/__backsoon/probe`): the marker
+ * means down (or busy), the probe's own header means the app answered, and
+ * neither means there is no probe on this server (the page then asks its
+ * own URL, as before the probe existed).
+ */
+export function probeVerdict(response: ResponseLike, now: number): Verdict | 'no-probe' {
+  const verdict = verdictFromResponse(response, now);
+  if (verdict.down) return verdict;
+  return response.headers.get(PROBE_HEADER) === null ? 'no-probe' : verdict;
 }
 
 /** A check that failed at the network level (refused, reset, timed out, offline). */

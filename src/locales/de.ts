@@ -10,6 +10,7 @@ export default {
   unsentNotice: 'Ihr Formular wurde nicht gesendet: Die Website hat es nicht erhalten. Ohne Sie wird nichts erneut gesendet.',
   noScript: 'Laden Sie diese Seite in Kürze neu, um es erneut zu versuchen.',
   statusWaiting: 'Nächste Prüfung in {seconds} · Versuch {attempt}',
+  statusBusy: 'Die Website ist wieder da und lässt Besucher nach und nach herein · neuer Versuch in {seconds}',
   statusChecking: 'Prüfe gerade · Versuch {attempt}',
   statusPaused: 'Pausiert, solange dieser Tab im Hintergrund ist',
   statusGaveUp: 'Prüfung nach Versuch {attempt} beendet',

@@ -10,6 +10,7 @@ export default {
   unsentNotice: 'Your form was not sent: the site did not receive it. Nothing will be sent again without you.',
   noScript: 'Reload this page in a little while to try again.',
   statusWaiting: 'Checking again in {seconds} · attempt {attempt}',
+  statusBusy: 'The site is back and letting visitors in a few at a time · asking again for your turn in {seconds}',
   statusChecking: 'Checking now · attempt {attempt}',
   statusPaused: 'Paused while this tab is in the background',
   statusGaveUp: 'Stopped checking after attempt {attempt}',

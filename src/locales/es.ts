@@ -10,6 +10,7 @@ export default {
   unsentNotice: 'Su formulario no se envió: el sitio no lo recibió. No se volverá a enviar nada sin usted.',
   noScript: 'Vuelva a cargar esta página dentro de un rato para intentarlo de nuevo.',
   statusWaiting: 'Nueva comprobación en {seconds} · intento {attempt}',
+  statusBusy: 'El sitio ha vuelto y deja entrar a los visitantes poco a poco · nuevo intento en {seconds}',
   statusChecking: 'Comprobando · intento {attempt}',
   statusPaused: 'En pausa mientras esta pestaña está en segundo plano',
   statusGaveUp: 'Comprobaciones detenidas tras el intento {attempt}',

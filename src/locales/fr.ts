@@ -10,6 +10,7 @@ export default {
   unsentNotice: 'Votre formulaire n’a pas été envoyé : le site ne l’a pas reçu. Rien ne sera renvoyé sans vous.',
   noScript: 'Rechargez cette page dans un moment pour réessayer.',
   statusWaiting: 'Nouvelle vérification dans {seconds} · essai {attempt}',
+  statusBusy: 'Le site est de retour et laisse entrer les visiteurs peu à peu · nouvel essai dans {seconds}',
   statusChecking: 'Vérification en cours · essai {attempt}',
   statusPaused: 'En pause tant que cet onglet est en arrière-plan',
   statusGaveUp: 'Vérifications arrêtées après l’essai {attempt}',

@@ -10,6 +10,7 @@ export default {
   unsentNotice: 'フォームは送信されていません。サイトには届いていません。あなたの操作なしに再送信されることはありません。',
   noScript: 'しばらくしてから、このページを再読み込みしてください。',
   statusWaiting: '{seconds}後に再確認 · {attempt}回目',
+  statusBusy: 'サイトは復旧し、順番にご案内しています · {seconds}後に再試行します',
   statusChecking: '確認中 · {attempt}回目',
   statusPaused: 'このタブがバックグラウンドの間は一時停止しています',
   statusGaveUp: '{attempt}回目で確認を終了しました',

@@ -10,6 +10,7 @@ export default {
   unsentNotice: 'O seu formulário não foi enviado: o site não o recebeu. Nada será reenviado sem si.',
   noScript: 'Recarregue esta página daqui a pouco para tentar novamente.',
   statusWaiting: 'Nova verificação em {seconds} · tentativa {attempt}',
+  statusBusy: 'O site voltou e está a deixar entrar os visitantes aos poucos · nova tentativa em {seconds}',
   statusChecking: 'A verificar · tentativa {attempt}',
   statusPaused: 'Em pausa enquanto este separador está em segundo plano',
   statusGaveUp: 'Verificações paradas após a tentativa {attempt}',

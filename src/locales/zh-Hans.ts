@@ -10,6 +10,7 @@ export default {
   unsentNotice: '您的表单没有发送：网站没有收到。未经您的操作，不会重新发送任何内容。',
   noScript: '请稍后重新加载此页面再试。',
   statusWaiting: '{seconds}后再次检查 · 第 {attempt} 次',
+  statusBusy: '网站已恢复，正在分批放行访客 · {seconds}后再次尝试',
   statusChecking: '正在检查 · 第 {attempt} 次',
   statusPaused: '此标签页在后台时暂停检查',
   statusGaveUp: '第 {attempt} 次后已停止检查',
