@@ -10,9 +10,9 @@ import { expect, test } from './fixtures.js';
 // met: see the README's "How fast".
 const BUDGET = {
   /** dist/index.html as written. */
-  raw: 38_600,
+  raw: 39_700,
   /** dist/index.html.gz, what nginx sends to browsers on a 502. */
-  gzip: 13_750,
+  gzip: 14_250,
   /** One language's strings, fetched by visitors who need them. */
   locale: 2_200,
 };

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relative } from 'node:path';
-import { REPO, SNIPPETS, fillTemplate, staffConfig, testConfig } from '../scripts/lib/nginx.js';
+import { REPO, SNIPPETS, fillTemplate, installHttpSnippets, testConfig } from '../scripts/lib/nginx.js';
 import { SITE_VHOST, VHOSTS, expect, test } from './fixtures.js';
 
 const vhosts = [SITE_VHOST, ...readdirSync(VHOSTS).map((name) => join(VHOSTS, name))];
@@ -15,9 +15,8 @@ for (const vhost of vhosts) {
     const prefix = await mkdtemp(join(tmpdir(), 'backsoon-t-'));
     try {
       await mkdir(join(prefix, 'tmp'));
-      const staff = join(prefix, 'staff.conf');
-      await writeFile(staff, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8')));
-      const vars = { LISTEN: '127.0.0.1:9', ROOT: prefix, SNIPPETS, APP: '127.0.0.1:9', FAULTY: '127.0.0.1:9', PREFIX: prefix, STAFF: staff };
+      const http = await installHttpSnippets(prefix);
+      const vars = { LISTEN: '127.0.0.1:9', ROOT: prefix, SNIPPETS, APP: '127.0.0.1:9', FAULTY: '127.0.0.1:9', PREFIX: prefix, ...http };
       await writeFile(join(prefix, 'vhost.conf'), fillTemplate(await readFile(vhost, 'utf8'), vars));
       await writeFile(
         join(prefix, 'nginx.conf'),

@@ -24,6 +24,8 @@ export interface NginxOptions {
   staff?: StaffEntries;
   /** The build to install. @default dist/ */
   dist?: string;
+  /** The rate of turns to go back (http/backsoon-probe.conf's `rate`), as an operator sets it. @default the shipped 40r/s */
+  admitRate?: string;
 }
 
 export interface StaffEntries {
@@ -45,6 +47,31 @@ export function staffConfig(template: string, staff: StaffEntries = {}): string 
   let text = insert(template, 'geo $backsoon_staff_ip {', (staff.ips ?? []).map((ip) => `${ip} 1;`));
   text = insert(text, 'map $cookie_backsoon_bypass $backsoon_staff_cookie {', (staff.tokens ?? []).map((t) => `"${t}" 1;`));
   return text;
+}
+
+/**
+ * Copies the http-level snippets into a run's prefix, as an operator copies
+ * them to conf.d/: the staff file with `staff` added, the probe's file with
+ * its cache in the prefix. Returns the `${STAFF}` and `${PROBE}` placeholders.
+ */
+export async function installHttpSnippets(
+  prefix: string,
+  options: Pick<NginxOptions, 'staff' | 'admitRate'> = {},
+): Promise<{ STAFF: string; PROBE: string }> {
+  const STAFF = join(prefix, 'backsoon-staff.conf');
+  await writeFile(STAFF, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff));
+  const PROBE = join(prefix, 'backsoon-probe.conf');
+  let probe = await readFile(join(SNIPPETS, 'http/backsoon-probe.conf'), 'utf8');
+  probe = replaceOnce(probe, '/var/cache/nginx/backsoon-probe', join(prefix, 'tmp/probe-cache'));
+  if (options.admitRate) probe = replaceOnce(probe, 'rate=40r/s', `rate=${options.admitRate}`);
+  await writeFile(PROBE, probe);
+  return { STAFF, PROBE };
+}
+
+/** Edits a shipped snippet as an operator would; a snippet that changed under the edit is an error. */
+function replaceOnce(text: string, find: string, replacement: string): string {
+  if (text.split(find).length !== 2) throw new Error(`snippet edit: "${find}" is not in the snippet exactly once`);
+  return text.replace(find, () => replacement);
 }
 
 /** Fills `${NAME}` placeholders; a name without a value is an error, not an empty string. */
@@ -196,11 +223,10 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
       else await writeFile(pagePath, edited);
     }
   }
-  const staffPath = join(prefix, 'backsoon-staff.conf');
-  await writeFile(staffPath, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff));
+  const httpSnippets = await installHttpSnippets(prefix, options);
   const port = await freePort();
   const vars = {
-    STAFF: staffPath,
+    ...httpSnippets,
     LISTEN: `127.0.0.1:${port}`,
     ROOT: root,
     SNIPPETS,

@@ -1,0 +1,89 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+
+// Issue 10: with many visitors waiting, the checks and the returns must
+// never reach the app faster than it can serve them. The pages ask a shared
+// probe that nginx answers from a one-second cache, and go back only when
+// nginx gives them a turn (location/backsoon-probe.conf).
+
+const PATHS = ['/one?a=1', '/two#part', '/three/x?y=%20z'];
+
+async function openWaiting(page: Page, url: string): Promise<void> {
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(502);
+  await expect(page.locator('backsoon-page')).toContainText(/attempt \d+/);
+}
+
+test('waiting pages ask the shared probe, never their own URLs, and each goes back to its exact URL', async ({ context, site, app }) => {
+  const pages = await Promise.all(PATHS.map(() => context.newPage()));
+  await Promise.all(pages.map((p, i) => openWaiting(p, site.url(PATHS[i]))));
+  // A few seconds of waiting: several checks per page.
+  await expect(pages[0]!.locator('backsoon-page')).toContainText('attempt 3');
+
+  const startedAt = Date.now();
+  await app.start();
+  for (const [i, p] of pages.entries()) {
+    await expect(p.locator('#app')).toBeVisible();
+    expect(p.url()).toBe(site.url(PATHS[i]));
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  const probes = app.requests.filter((r) => r.url === '/');
+  const returns = app.requests.filter((r) => r.url !== '/');
+  // Each page cost the app its own GET, once; no check ever asked its URL.
+  expect(returns.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
+    PATHS.map((p) => `GET ${p.split('#')[0]}`).sort(),
+  );
+  // All pages' checks together: about one probe a second (nginx counts in whole seconds).
+  expect(probes.every((r) => r.method === 'HEAD')).toBe(true);
+  expect(probes.length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+});
+
+test('nginx grants turns at its rate and tells the rest "busy", at no cost to the app', async ({ site, app }) => {
+  await app.start();
+  const answers = await Promise.all(
+    Array.from({ length: 60 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' })),
+  );
+  const admitted = answers.filter((r) => r.status === 200 && r.headers.get('x-backsoon-probe') === '1');
+  const busy = answers.filter((r) => r.status === 429 && r.headers.get('x-backsoon') === 'busy');
+  // The burst (10) and the rate's first token; the other 49 or so are busy.
+  expect(admitted.length).toBeGreaterThanOrEqual(11);
+  expect(admitted.length).toBeLessThanOrEqual(13);
+  expect(admitted.length + busy.length).toBe(60);
+  for (const r of busy) expect(r.headers.get('cache-control')).toBe('no-store');
+  // Sixty questions, one probe request at most reached the app.
+  expect(app.requests.length).toBeLessThanOrEqual(1);
+});
+
+test.describe('when the turns are all taken', () => {
+  test.use({ siteOptions: { admitRate: '2r/s' } });
+
+  test('a visitor turned away says so, waits its turn without bouncing, then goes back', async ({ page, site, app }) => {
+    await openWaiting(page, site.url('/queued?n=1#here'));
+    await app.start();
+    // Others take every turn: a client asking for turns in a loop.
+    let hogging = true;
+    const hog = (async () => {
+      while (hogging) {
+        await Promise.all(
+          Array.from({ length: 20 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' }).catch(() => undefined)),
+        );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      await expect(page.locator('backsoon-page')).toContainText('letting visitors in a few at a time', { timeout: 15_000 });
+      // Turned away for a few checks: still here, no navigation, the app never asked for the URL.
+      await expect(page.locator('backsoon-page')).toContainText(/attempt ([5-9]|\d\d)/, { timeout: 15_000 });
+      expect(app.requests.filter((r) => r.url.startsWith('/queued'))).toEqual([]);
+    } finally {
+      hogging = false;
+      await hog;
+    }
+    await expect(page.locator('#app')).toBeVisible();
+    expect(page.url()).toBe(site.url('/queued?n=1#here'));
+    // Went back once, and was not counted as a bounce by the loop guard.
+    expect(app.requests.filter((r) => r.url.startsWith('/queued'))).toHaveLength(1);
+    const record = await page.evaluate(() => sessionStorage.getItem('backsoon:return'));
+    expect(record === null || JSON.parse(record).bounces === 0).toBe(true);
+  });
+});
