@@ -119,7 +119,8 @@ export class AppCheck {
     const response = await head(url, options);
     if (!response) return UNREACHABLE;
     const verdict = probeVerdict(response, options.now());
-    if (verdict === 'no-probe' || verdict.down) return verdict;
+    if (verdict === 'no-probe') return verdict;
+    if (verdict.down) return { ...verdict, shared: true };
     return url === ADMIT_URL ? { down: false, admitted: true } : verdict;
   }
 

@@ -73,6 +73,7 @@ export class Poller {
   private nextCheckAt: number | undefined;
   private kind: OutageKind | undefined;
   private retryAfter: number | undefined;
+  private shared = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: AbortController | undefined;
 
@@ -171,6 +172,7 @@ export class Poller {
     }
     this.kind = verdict.kind;
     this.retryAfter = verdict.retryAfter;
+    this.shared = verdict.shared === true;
     const elapsed = this.deps.now() - this.startedAt;
     if (shouldGiveUp(this.attempt, elapsed, this.deps.options)) {
       this.setState('gave-up');
@@ -190,6 +192,7 @@ export class Poller {
         retryAfter: this.retryAfter,
         until: this.deps.until(),
         busy: this.kind === 'busy',
+        shared: this.shared,
       },
       this.deps.options,
       this.deps.random,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_OPTIONS as defaults } from './poll-options.js';
-import { STEPS_PER_BOUNCE, advancesBackoff, inQuickPhase, nextDelay, planWait, returnDelay, shouldGiveUp } from './schedule.js';
+import { BUSY_SPREAD, SHARED_MAX_TIMEOUT, STEPS_PER_BOUNCE, advancesBackoff, inQuickPhase, nextDelay, planWait, returnDelay, shouldGiveUp } from './schedule.js';
 
 const never = (): number => {
   throw new Error('random must not be drawn');
@@ -27,6 +27,21 @@ describe('nextDelay', () => {
     const long = { elapsed: 3_600_000, step: 200, bounces: 0 };
     expect(nextDelay(long, defaults, () => 0.999999)).toBeLessThanOrEqual(defaults.maxTimeout);
     expect(nextDelay(long, defaults, () => 0)).toBe(defaults.maxTimeout / 2);
+  });
+
+  it('caps the waits at SHARED_MAX_TIMEOUT while the checks go to the shared probe', () => {
+    const long = { elapsed: 3_600_000, step: 200, bounces: 0, shared: true };
+    expect(nextDelay(long, defaults, () => 0)).toBe(SHARED_MAX_TIMEOUT / 2);
+    expect(nextDelay(long, defaults, () => 0.999999)).toBeLessThan(SHARED_MAX_TIMEOUT);
+    // A site that wants fewer checks still gets its own, smaller maxTimeout.
+    expect(nextDelay(long, { ...defaults, maxTimeout: 3000 }, () => 0)).toBe(1500);
+  });
+
+  it('turned away by the admission: one to 1 + BUSY_SPREAD minTimeouts, not a backoff step', () => {
+    const busy = { elapsed: 3_600_000, step: 7, bounces: 2, busy: true };
+    expect(nextDelay(busy, defaults, () => 0)).toBe(defaults.minTimeout);
+    expect(nextDelay(busy, defaults, () => 0.5)).toBe(defaults.minTimeout * (1 + BUSY_SPREAD / 2));
+    expect(advancesBackoff(busy, defaults)).toBe(false);
   });
 
   it('paces to an announced end: slow waits, the last one landing on the end', () => {

@@ -14,6 +14,8 @@ export interface ScheduleInput {
   untilIn?: number | undefined;
   /** The app is back and nginx turned this visitor away for now (its admission). */
   busy?: boolean | undefined;
+  /** The last check went to the shared probe (cached by nginx), not to the app. */
+  shared?: boolean | undefined;
 }
 
 /**
@@ -34,6 +36,18 @@ export const STEPS_PER_BOUNCE = 3;
 export const BUSY_SPREAD = 2;
 
 /**
+ * The longest wait while the checks go to the shared probe: nginx answers
+ * them from its one-second cache, so however many visitors wait, they cost
+ * the app one request a second, and a check costs nginx a cached answer of
+ * a few hundred bytes. Long-waiting visitors can then ask every 2.5 to 5 s
+ * (not 7.5 to 15) and learn of the return within 5 s, which is what lets a
+ * long outage's crowd beat a 5 s meta refresh back (bench/load-results.md).
+ * A server without the probe keeps maxTimeout: there, every check is a
+ * request to the app.
+ */
+export const SHARED_MAX_TIMEOUT = 5000;
+
+/**
  * Picks the wait before the next check.
  *
  * - A visitor turned away by nginx's admission asks again soon (BUSY_SPREAD).
@@ -45,7 +59,8 @@ export const BUSY_SPREAD = 2;
  *   with no jitter: the server's timing beats the client's.
  * - While the outage is young (elapsed < quickPeriod, no bounce) every wait
  *   is minTimeout.
- * - Then the ceiling grows by `factor` per step up to maxTimeout, and the
+ * - Then the ceiling grows by `factor` per step up to maxTimeout (or
+ *   SHARED_MAX_TIMEOUT, when the checks go to the shared probe), and the
  *   wait is drawn uniformly between half the ceiling and the ceiling
  *   ("equal jitter"), never under minTimeout, so visitors who arrived
  *   together spread out. Not full jitter (0 to the ceiling): its many short
@@ -67,7 +82,8 @@ export function nextDelay(input: ScheduleInput, options: PollOptions, random: ()
   }
   if (inQuickPhase(input, options)) return minTimeout;
   const exponent = input.step + 1 + input.bounces * STEPS_PER_BOUNCE;
-  const ceiling = Math.min(maxTimeout, minTimeout * factor ** exponent);
+  const longest = input.shared ? Math.max(minTimeout, Math.min(maxTimeout, SHARED_MAX_TIMEOUT)) : maxTimeout;
+  const ceiling = Math.min(longest, minTimeout * factor ** exponent);
   return Math.max(minTimeout, ceiling / 2 + random() * (ceiling / 2));
 }
 
@@ -109,6 +125,8 @@ export interface ScheduleContext {
   until: number | undefined;
   /** The last check was turned away by nginx's admission. */
   busy?: boolean | undefined;
+  /** The last check went to the shared probe. */
+  shared?: boolean | undefined;
 }
 
 /**
@@ -129,6 +147,7 @@ export function planWait(
     bounces: context.bounces,
     retryAfter: context.retryAfter,
     busy: context.busy,
+    shared: context.shared,
   };
   const delay = nextDelay(input, options, random);
   return { delay, state: advancesBackoff(input, options) ? { ...state, step: state.step + 1 } : state };

@@ -22,11 +22,13 @@ export type OutageKind = 'crash' | 'maintenance' | 'unreachable' | 'busy';
 
 /**
  * The outcome of one check. `admitted`: nginx gave this visitor its turn
- * to go back now (the app is expecting it), so it goes at once.
+ * to go back now (the app is expecting it), so it goes at once. `shared`:
+ * the answer came from the shared probe, which costs the app nothing per
+ * visitor, so the schedule may ask more often.
  */
 export type Verdict =
   | { down: false; admitted?: boolean }
-  | { down: true; kind: OutageKind; retryAfter?: number | undefined };
+  | { down: true; kind: OutageKind; retryAfter?: number | undefined; shared?: boolean };
 
 /** The parts of a fetch Response the decision reads. */
 export interface ResponseLike {
