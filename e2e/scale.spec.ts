@@ -41,16 +41,16 @@ test('waiting pages ask the shared probe, never their own URLs, and each goes ba
 test('nginx grants turns at its rate and tells the rest "busy", at no cost to the app', async ({ site, app }) => {
   await app.start();
   const answers = await Promise.all(
-    Array.from({ length: 60 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' })),
+    Array.from({ length: 150 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' })),
   );
   const admitted = answers.filter((r) => r.status === 200 && r.headers.get('x-backsoon-probe') === '1');
   const busy = answers.filter((r) => r.status === 429 && r.headers.get('x-backsoon') === 'busy');
-  // The burst (10) and the rate's first token; the other 49 or so are busy.
-  expect(admitted.length).toBeGreaterThanOrEqual(11);
-  expect(admitted.length).toBeLessThanOrEqual(13);
-  expect(admitted.length + busy.length).toBe(60);
+  // The burst (80) and the rate's first tokens; the other 60 or so are busy.
+  expect(admitted.length).toBeGreaterThanOrEqual(81);
+  expect(admitted.length).toBeLessThanOrEqual(90);
+  expect(admitted.length + busy.length).toBe(150);
   for (const r of busy) expect(r.headers.get('cache-control')).toBe('no-store');
-  // Sixty questions, one probe request at most reached the app.
+  // 150 questions, one probe request at most reached the app.
   expect(app.requests.length).toBeLessThanOrEqual(1);
 });
 

@@ -26,6 +26,10 @@ export interface NginxOptions {
   dist?: string;
   /** The rate of turns to go back (http/backsoon-probe.conf's `rate`), as an operator sets it. @default the shipped 40r/s */
   admitRate?: string;
+  /** The burst of turns (location/backsoon-probe.conf's `burst`), as an operator sets it. @default the shipped 80 */
+  admitBurst?: number;
+  /** nginx's worker_connections; raise it for load. @default 256 */
+  workerConnections?: number;
 }
 
 export interface StaffEntries {
@@ -57,7 +61,7 @@ export function staffConfig(template: string, staff: StaffEntries = {}): string 
 export async function installHttpSnippets(
   prefix: string,
   options: Pick<NginxOptions, 'staff' | 'admitRate'> = {},
-): Promise<{ STAFF: string; PROBE: string }> {
+): Promise<{ STAFF: string; PROBE: string; PROBE_LOCATION: string }> {
   const STAFF = join(prefix, 'backsoon-staff.conf');
   await writeFile(STAFF, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff));
   const PROBE = join(prefix, 'backsoon-probe.conf');
@@ -65,7 +69,15 @@ export async function installHttpSnippets(
   probe = replaceOnce(probe, '/var/cache/nginx/backsoon-probe', join(prefix, 'tmp/probe-cache'));
   if (options.admitRate) probe = replaceOnce(probe, 'rate=40r/s', `rate=${options.admitRate}`);
   await writeFile(PROBE, probe);
-  return { STAFF, PROBE };
+  return { STAFF, PROBE, PROBE_LOCATION: join(SNIPPETS, 'location/backsoon-probe.conf') };
+}
+
+/** The probe's location snippet with another burst of turns, as an operator edits it. */
+async function installProbeLocation(prefix: string, burst: number): Promise<string> {
+  const path = join(prefix, 'backsoon-probe-location.conf');
+  const text = await readFile(join(SNIPPETS, 'location/backsoon-probe.conf'), 'utf8');
+  await writeFile(path, replaceOnce(text, 'burst=80 ', `burst=${burst} `));
+  return path;
 }
 
 /** Edits a shipped snippet as an operator would; a snippet that changed under the edit is an error. */
@@ -83,12 +95,13 @@ export function fillTemplate(template: string, vars: Record<string, string>): st
   });
 }
 
-function mainConfig(prefix: string, vhostPath: string): string {
+function mainConfig(prefix: string, vhostPath: string, workerConnections = 256): string {
   return `# Written by scripts/lib/nginx.ts for one run.
 worker_processes 1;
+worker_rlimit_nofile ${workerConnections * 2 + 64};
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log notice;
-events { worker_connections 256; }
+events { worker_connections ${workerConnections}; }
 http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -224,6 +237,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     }
   }
   const httpSnippets = await installHttpSnippets(prefix, options);
+  if (options.admitBurst !== undefined) httpSnippets.PROBE_LOCATION = await installProbeLocation(prefix, options.admitBurst);
   const port = await freePort();
   const vars = {
     ...httpSnippets,
@@ -237,7 +251,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const vhostPath = join(prefix, 'vhost.conf');
   await writeFile(vhostPath, fillTemplate(await readFile(options.vhost, 'utf8'), vars));
   const conf = join(prefix, 'nginx.conf');
-  await writeFile(conf, mainConfig(prefix, vhostPath));
+  await writeFile(conf, mainConfig(prefix, vhostPath, options.workerConnections));
   testConfig(prefix, conf);
   const nginx = new RunningNginx(port, prefix, root, conf);
   try {

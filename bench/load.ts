@@ -1,0 +1,314 @@
+/**
+ * `npm run bench:load`: what N waiting visitors do to an app that comes
+ * back, on a real nginx in front of a real capacity-limited app (Debian's
+ * gunicorn, 4 sync workers pinned to one core, 2 s start-up, 20 ms of CPU
+ * per request: bench/load/app.py), side by side with the same visitors on a
+ * custom error page with a 5 s meta refresh.
+ *
+ * Each run: the app is down; N visitors arrive over the outage; backsoon's
+ * visitors run the page's own controller (bench/load/visitors.ts), the meta
+ * ones reload every 5 s; then the app starts, and the run lasts until every
+ * visitor is back or `--cap` seconds have passed. Loopback only.
+ *
+ *   npm run bench:load                        # every row (about 50 minutes)
+ *   npm run bench:load -- --n 2000 --outage 30 --modes backsoon
+ *
+ * Prints a table and writes bench/load-results.md (only when every row ran).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO, startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
+import { freePort } from '../scripts/lib/ports.js';
+import { backsoonVisitor, metaRefreshVisitor, type VisitorRecord, type VisitorWorld } from './load/visitors.js';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '500,2000,5000' },
+    outage: { type: 'string', default: '30,300' },
+    modes: { type: 'string', default: 'backsoon,meta' },
+    cap: { type: 'string', default: '300' },
+  },
+});
+
+const numbers = (text: string, name: string): number[] =>
+  text.split(',').map((part) => {
+    const value = Number(part);
+    if (!Number.isFinite(value) || value <= 0) throw new TypeError(`bench:load: --${name} takes positive numbers (got "${part}")`);
+    return value;
+  });
+const SIZES = numbers(args.n, 'n');
+const OUTAGES = numbers(args.outage, 'outage').map((s) => s * 1000);
+const CAP = numbers(args.cap, 'cap')[0]! * 1000;
+const MODES = args.modes.split(',') as Mode[];
+type Mode = 'backsoon' | 'meta';
+for (const mode of MODES) if (mode !== 'backsoon' && mode !== 'meta') throw new TypeError(`bench:load: unknown mode "${mode}"`);
+
+const APP_DIR = join(REPO, 'bench/load');
+/** The app's core: gunicorn and its workers share it, nginx and the visitors get the other. */
+const APP_CORE = '0';
+const WORKERS = 4;
+
+/** Debian's gunicorn with the bench app, started and stopped like a deploy does. */
+class AppServer {
+  private child: ChildProcess | undefined;
+  constructor(
+    readonly port: number,
+    readonly log: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.child = spawn(
+      'taskset',
+      ['-c', APP_CORE, 'gunicorn', '--workers', String(WORKERS), '--worker-class', 'sync', '--backlog', '2048',
+        '--bind', `127.0.0.1:${this.port}`, '--chdir', APP_DIR, '--log-level', 'warning', 'app:application'],
+      { env: { ...process.env, BENCH_APP_LOG: this.log }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  }
+
+  /** Quick shutdown (SIGINT): the workers stop at once, as in a crash or a hard restart. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    await exited;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** Requests a second the app serves, measured with 8 clients in a loop straight at it. */
+async function measureCapacity(): Promise<number> {
+  const port = await freePort();
+  const log = join(REPO, '.scratch', `capacity-${process.pid}.log`);
+  await writeFile(log, '');
+  const app = new AppServer(port, log);
+  await app.start();
+  try {
+    for (;;) {
+      try {
+        if ((await get(`http://127.0.0.1:${port}/`)) === 200) break;
+      } catch {
+        await sleep(100);
+      }
+    }
+    let served = 0;
+    const until = Date.now() + 8000;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (Date.now() < until) if ((await get(`http://127.0.0.1:${port}/`)) === 200) served += 1;
+      }),
+    );
+    return served / 8;
+  } finally {
+    await app.stop();
+    await rm(log, { force: true });
+  }
+}
+
+/** CPU seconds used so far by nginx's master and workers. */
+async function nginxCpu(site: RunningNginx): Promise<number> {
+  const master = (await readFile(join(site.prefix, 'nginx.pid'), 'utf8')).trim();
+  const children = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
+  let ticks = 0;
+  for (const pid of [master, ...children]) {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+  }
+  return ticks / 100;
+}
+
+const quantile = (sorted: number[], q: number): number =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+/** Requests in each whole second of [from, to). */
+function perSecond(times: number[], from: number, to: number): { mean: number; peak: number } {
+  const seconds = Math.max(1, Math.ceil((to - from) / 1000));
+  const buckets = new Array<number>(seconds).fill(0);
+  let count = 0;
+  for (const t of times) {
+    if (t < from || t >= to) continue;
+    buckets[Math.floor((t - from) / 1000)]! += 1;
+    count += 1;
+  }
+  return { mean: count / ((to - from) / 1000), peak: Math.max(...buckets) };
+}
+
+interface Row {
+  mode: Mode;
+  outage: number;
+  n: number;
+  back: number;
+  p50: number;
+  p95: number;
+  appPerReturned: number;
+  appRate: { mean: number; peak: number };
+  goodput: number;
+  checksOutage: { mean: number; peak: number };
+  checksRecovery: { mean: number; peak: number };
+  errorsAfterRestart: number;
+  nginxCpu: number;
+  recovery: number;
+}
+
+async function run(mode: Mode, outage: number, n: number, capacity: number): Promise<Row> {
+  const appPort = await freePort();
+  const metaPort = await freePort();
+  const site = await startNginx({
+    vhost: join(APP_DIR, 'vhost.conf'),
+    appPort,
+    vars: { META: `127.0.0.1:${metaPort}` },
+    // As the README tells an operator: turns at a little under the app's
+    // capacity, a burst of about two seconds of it.
+    admitRate: `${Math.floor(capacity * 0.95)}r/s`,
+    admitBurst: Math.round(capacity * 2),
+    workerConnections: 16_384,
+  });
+  await writeFile(
+    join(site.root, 'meta-refresh.html'),
+    '<!doctype html><meta http-equiv="refresh" content="5"><title>Back soon</title><p>We’ll be right back.</p>\n',
+  );
+  const appLog = join(site.prefix, 'app.log');
+  await writeFile(appLog, '');
+  const app = new AppServer(appPort, appLog);
+  const stopVisitors = new AbortController();
+  const world: VisitorWorld = {
+    origin: mode === 'backsoon' ? site.url('').replace(/\/$/, '') : `http://127.0.0.1:${metaPort}`,
+    signal: stopVisitors.signal,
+  };
+  const visit = mode === 'backsoon' ? backsoonVisitor : metaRefreshVisitor;
+  const records: VisitorRecord[] = [];
+  const running: Promise<void>[] = [];
+  const cpuBefore = await nginxCpu(site);
+  const begin = Date.now();
+  try {
+    // N visitors arrive over the outage, at random.
+    const arrivals = Array.from({ length: n }, () => Math.random() * outage).sort((a, b) => a - b);
+    const arriving = (async () => {
+      for (const [i, at] of arrivals.entries()) {
+        const wait = begin + at - Date.now();
+        if (wait > 0) await sleep(wait);
+        const record: VisitorRecord = { arrivedAt: Date.now(), backAt: undefined, bounces: 0 };
+        records.push(record);
+        running.push(visit(world, `/item/${i}?from=bench`, record).catch(() => undefined));
+      }
+    })();
+    await sleep(begin + outage - Date.now());
+    await arriving;
+    const appStartedAt = Date.now();
+    await app.start();
+    const deadline = appStartedAt + CAP;
+    while (Date.now() < deadline && records.some((r) => r.backAt === undefined)) await sleep(250);
+    const end = Date.now();
+    stopVisitors.abort();
+    await Promise.all(running);
+    const cpu = (await nginxCpu(site)) - cpuBefore;
+
+    const appTimes = (await readFile(appLog, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [t, method, path] = line.split(' ');
+        return { at: Number(t) * 1000, method: method!, path: path! };
+      });
+    const appBack = appTimes[0]?.at ?? end;
+    const access = (await readFile(join(site.prefix, 'access.log'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [t, method, uri, status] = line.split(' ');
+        return { at: Number(t) * 1000, method: method!, uri: uri!, status: Number(status) };
+      });
+    const back = records.filter((r) => r.backAt !== undefined);
+    const lastBack = Math.max(appBack + 1, ...back.map((r) => r.backAt!));
+    const returns = back.map((r) => Math.max(0, r.backAt! - appBack)).sort((a, b) => a - b);
+    const isCheck = mode === 'backsoon' ? (uri: string) => uri.startsWith('/__backsoon/probe') : (uri: string) => uri.startsWith('/item/');
+    const checks = access.filter((a) => isCheck(a.uri)).map((a) => a.at);
+    const pagesServed = appTimes.filter((a) => a.path.startsWith('/item/') && a.at >= appBack && a.at <= lastBack).length;
+    return {
+      mode,
+      outage,
+      n,
+      back: back.length,
+      p50: quantile(returns, 0.5),
+      p95: quantile(returns, 0.95),
+      appPerReturned: appTimes.length / Math.max(1, back.length),
+      appRate: perSecond(appTimes.map((a) => a.at), appBack, lastBack),
+      goodput: pagesServed / (((lastBack - appBack) / 1000) * capacity),
+      checksOutage: perSecond(checks, begin, appStartedAt),
+      checksRecovery: perSecond(checks, appStartedAt, lastBack),
+      errorsAfterRestart: access.filter((a) => a.at >= appStartedAt && a.uri.startsWith('/item/') && a.status >= 500).length,
+      nginxCpu: cpu / ((end - begin) / 1000),
+      recovery: (lastBack - appBack) / 1000,
+    };
+  } finally {
+    stopVisitors.abort();
+    await app.stop();
+    await site.stop();
+  }
+}
+
+const s = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '–');
+const rate = (r: { mean: number; peak: number }): string => `${r.mean.toFixed(0)} / ${r.peak}`;
+
+await mkdir(join(REPO, '.scratch'), { recursive: true });
+const capacity = await measureCapacity();
+console.log(`app capacity: ${capacity.toFixed(1)} requests/s (${WORKERS} sync workers on one core)`);
+
+const header =
+  '| outage | N | page | back | return p50 / p95 (s) | target p95 (s) | app requests per returned visitor | app req/s in recovery (mean / peak) | goodput | checks/s at nginx, outage (mean / peak) | checks/s at nginx, recovery (mean / peak) | 5xx page loads after restart | nginx CPU |\n' +
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+console.log(header);
+const rows: Row[] = [];
+for (const outage of OUTAGES) {
+  for (const n of SIZES) {
+    for (const mode of MODES) {
+      const row = await run(mode, outage, n, capacity);
+      rows.push(row);
+      const target = (1.2 * n) / capacity + 2;
+      console.log(
+        `| ${outage / 1000} s | ${n} | ${mode === 'backsoon' ? 'backsoon' : 'meta refresh 5 s'} | ${row.back}/${n} | ${s(row.p50)} / ${s(row.p95)} | ${target.toFixed(1)} | ${row.appPerReturned.toFixed(2)} | ${rate(row.appRate)} | ${(row.goodput * 100).toFixed(0)}% | ${rate(row.checksOutage)} | ${rate(row.checksRecovery)} | ${row.errorsAfterRestart} | ${(row.nginxCpu * 100).toFixed(0)}% |`,
+      );
+    }
+  }
+}
+
+const complete = args.n === '500,2000,5000' && args.outage === '30,300' && args.modes === 'backsoon,meta';
+if (complete) {
+  const lines = rows.map((row) => {
+    const target = (1.2 * row.n) / capacity + 2;
+    return `| ${row.outage / 1000} s | ${row.n} | ${row.mode === 'backsoon' ? 'backsoon' : 'meta refresh 5 s'} | ${row.back}/${row.n} | ${s(row.p50)} / ${s(row.p95)} | ${target.toFixed(1)} | ${row.appPerReturned.toFixed(2)} | ${rate(row.appRate)} | ${(row.goodput * 100).toFixed(0)}% | ${rate(row.checksOutage)} | ${rate(row.checksRecovery)} | ${row.errorsAfterRestart} | ${(row.nginxCpu * 100).toFixed(0)}% |`;
+  });
+  await writeFile(
+    join(REPO, 'bench/load-results.md'),
+    `# Load benchmark (\`npm run bench:load\`)
+
+Written by bench/load.ts on ${new Date().toISOString().slice(0, 10)}. Debian nginx (1 worker) in front of Debian gunicorn
+(${WORKERS} sync workers pinned to one core, 2 s start-up, 20 ms CPU per request: measured capacity
+**${capacity.toFixed(1)} requests/s**). N visitors arrive at random during the outage; backsoon's run the page's own
+PollController (shared probe, turns at ${Math.floor(capacity * 0.95)} r/s with a burst of ${Math.round(capacity * 2)}), the others a 5 s meta refresh.
+Returns are timed from the app's first answer; recovery ends with the last visitor back (or ${CAP / 1000} s).
+Target p95 = 1.2 × N / capacity + 2 s. "Checks" are probe requests for backsoon and page loads for the meta refresh.
+Goodput: visitors' pages the app served during recovery ÷ (recovery time × capacity).
+
+${header}
+${lines.join('\n')}
+`,
+  );
+  console.log('wrote bench/load-results.md');
+}
