@@ -17,6 +17,15 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * Replaces the first `search` in `text` with `replacement`, taken as it is.
+ * (A string replacement given to String.replace is a pattern: `$$`, `$&` or
+ * `$'` in a config string would be rewritten; a function's result is not.)
+ */
+export function replaceLiteral(text: string, search: string, replacement: string): string {
+  return text.replace(search, () => replacement);
+}
+
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
@@ -95,11 +104,13 @@ export function backsoonPages(root = process.cwd()): Plugin {
       handler(html) {
         config ??= loadConfig(root);
         const messages = defaultMessages();
-        return html
-          .replace('<!--backsoon:lang-->', escapeHtml(config.languages[0]!))
-          .replace('<!--backsoon:title-->', escapeHtml(messages.crashTitle))
-          .replace('<!--backsoon:theme-->', themeStyle(config, logoUrl))
-          .replace('<!--backsoon:page-->', pageMarkup('crash', messages, config.poll));
+        const slots: [string, string][] = [
+          ['<!--backsoon:lang-->', escapeHtml(config.languages[0]!)],
+          ['<!--backsoon:title-->', escapeHtml(messages.crashTitle)],
+          ['<!--backsoon:theme-->', themeStyle(config, logoUrl)],
+          ['<!--backsoon:page-->', pageMarkup('crash', messages, config.poll)],
+        ];
+        return slots.reduce((page, [slot, value]) => replaceLiteral(page, slot, value), html);
       },
     },
 
@@ -114,9 +125,11 @@ export function backsoonPages(root = process.cwd()): Plugin {
         const crashPage = pageMarkup('crash', messages, config.poll);
         const crashTitle = `<title>${escapeHtml(messages.crashTitle)}</title>`;
         if (!crash.includes(crashPage) || !crash.includes(crashTitle)) return this.error('index.html lost its page markup');
-        const maintenance = crash
-          .replace(crashTitle, `<title>${escapeHtml(messages.maintenanceTitle)}</title>`)
-          .replace(crashPage, pageMarkup('maintenance', messages, config.poll));
+        const maintenance = replaceLiteral(
+          replaceLiteral(crash, crashTitle, `<title>${escapeHtml(messages.maintenanceTitle)}</title>`),
+          crashPage,
+          pageMarkup('maintenance', messages, config.poll),
+        );
         this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
         this.emitFile({ type: 'asset', fileName: 'outage.json', source: OUTAGE_JSON });
         this.emitFile({ type: 'asset', fileName: 'outage.txt', source: OUTAGE_TEXT });
