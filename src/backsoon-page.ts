@@ -76,7 +76,7 @@ export class BacksoonPage extends LitElement {
   /** @see PollOptions.timeout */
   @property({ type: Number }) timeout?: number;
 
-  private copy: Copy = { locale: defaultLocale, messages: defaultMessages };
+  private copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
   /** Settles once the visitor's language is known; the first render waits for it. */
   private readonly copyReady: Promise<void> = this.chooseCopy();
   private readonly poll = new PollController(this, () => ({
@@ -158,7 +158,7 @@ export class BacksoonPage extends LitElement {
     const locale = pickLocale(navigator.languages ?? [navigator.language], available, defaultLocale);
     if (locale === defaultLocale) return;
     const messages = await loadMessages(locale, defaultMessages);
-    if (messages) this.copy = { locale, messages };
+    if (messages) this.copy = { ...this.copy, locale, messages };
   }
 
   private pollOptions(): PollOptions {

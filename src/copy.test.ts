@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { announcement, formatDuration, maintenanceLine, statusLine, type Copy } from './copy.js';
+import { announcement, clockLocale, formatClock, formatDuration, maintenanceLine, statusLine, type Copy } from './copy.js';
 import de from './locales/de.js';
 import en from './locales/en.js';
 import type { PollSnapshot } from './poller.js';
@@ -56,5 +56,39 @@ describe('maintenance line', () => {
     expect(formatDuration(30_000, 'en')).toBe('1 minute');
     expect(formatDuration(89 * 60_000, 'en')).toBe('89 minutes');
     expect(formatDuration(150 * 60_000, 'en')).toBe('3 hours');
+  });
+});
+
+// Issue 9, item 14: an en-GB visitor saw "back around 11:24 PM".
+describe('clock times', () => {
+  const at = Date.UTC(2026, 10, 21, 23, 24);
+  const clock = (page: string, visitor: string | undefined): string =>
+    new Intl.DateTimeFormat(clockLocale(page, visitor), { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(at);
+
+  it('follow the visitor’s locale when it is a form of the page’s language', () => {
+    expect(clock('en', 'en-GB')).toBe('23:24');
+    expect(clock('en', 'en-US')).toMatch(/^11:24\sPM$/);
+    expect(clockLocale('en', 'en-GB')).toBe('en-GB');
+  });
+
+  it('keep the page’s words with the visitor’s hour cycle otherwise', () => {
+    expect(clock('en', 'sv-SE')).toBe('23:24');
+    expect(clock('en', 'de-DE')).toBe('23:24');
+    expect(clock('de', 'en-US')).toMatch(/^11:24\sPM$/);
+    // Traditional Chinese is not a form of Simplified Chinese: the page's script stays.
+    expect(clockLocale('zh-Hans', 'zh-TW')).toMatch(/^zh-Hans/);
+  });
+
+  it('fall back to the page’s language without a usable visitor locale', () => {
+    expect(clockLocale('en', undefined)).toBe('en');
+    expect(clockLocale('en', 'not a tag!')).toBe('en');
+  });
+
+  it('reach the maintenance line', () => {
+    const now = at - 12 * 60_000;
+    const gb = maintenanceLine(at, now, { ...EN, visitor: 'en-GB' });
+    expect(gb).toBe(`Planned maintenance · back around ${formatClock(at, 'en-GB')}, in about 12 minutes`);
+    expect(gb).toMatch(/around ([01]\d|2[0-3]):24,/);
+    expect(maintenanceLine(at, now, { ...EN, visitor: 'en-US' })).toMatch(/around \d{1,2}:24\s[AP]M,/);
   });
 });

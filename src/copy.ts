@@ -5,6 +5,12 @@ import type { PollSnapshot } from './poller.js';
 export interface Copy {
   locale: string;
   messages: Messages;
+  /**
+   * The visitor's own locale (`navigator.language`), for clock times: it
+   * carries their convention (en-GB writes 23:24, en-US 11:24 PM), which
+   * the page's language alone does not. @default the page's language
+   */
+  visitor?: string;
 }
 
 /** A whole number of seconds, rounded up, at least 1: "7 sec", "7 Sek.", "7秒". */
@@ -18,6 +24,30 @@ export function formatDuration(ms: number, locale: string): string {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));
   const [value, unit] = minutes < 90 ? [minutes, 'minute'] : [Math.round(minutes / 60), 'hour'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
+/** Language and script, the way pickLocale matches them: en-GB and en → "en-Latn", zh-TW → "zh-Hant". */
+function languageAndScript(tag: string): string {
+  const locale = new Intl.Locale(tag).maximize();
+  return `${locale.language}-${locale.script ?? ''}`;
+}
+
+/**
+ * The locale a clock time is written in, for a page in `page` read by a
+ * visitor whose browser says `visitor`: the visitor's own locale when it
+ * is a form of the page's language (en-GB on an English page: "23:24"),
+ * else the page's language with the visitor's hour cycle (a German browser
+ * on an English page: "23:24", not "11:24 PM"; the words stay the page's).
+ */
+export function clockLocale(page: string, visitor: string | undefined): string {
+  if (!visitor) return page;
+  try {
+    if (languageAndScript(visitor) === languageAndScript(page)) return new Intl.Locale(visitor).toString();
+    const { hourCycle } = new Intl.DateTimeFormat(visitor, { hour: 'numeric' }).resolvedOptions();
+    return hourCycle ? new Intl.Locale(page, { hourCycle }).toString() : page;
+  } catch {
+    return page; // a malformed tag from the browser: the page's convention
+  }
 }
 
 /** A clock time in the visitor's own time zone and convention: "2:30 PM", "14:30". */
@@ -73,7 +103,7 @@ export function announcement(snapshot: PollSnapshot, copy: Copy, unsent: boolean
 /** The maintenance line, from the announced end: "… back around 14:30, in about 12 minutes". */
 export function maintenanceLine(until: number, now: number, copy: Copy): string {
   const { messages: m, locale } = copy;
-  const time = formatClock(until, locale);
+  const time = formatClock(until, clockLocale(locale, copy.visitor));
   return until > now
     ? format(m.maintenanceUntil, { time, duration: formatDuration(until - now, locale) })
     : format(m.maintenanceOverdue, { time });
