@@ -1,5 +1,9 @@
+import type { FormState } from './lost-form.js';
 import { format, type Messages } from './messages.js';
-import type { PollSnapshot } from './poller.js';
+import type { PollSnapshot, PollState } from './poller.js';
+
+/** Why the page is shown: a crash or restart (502, 504), or planned maintenance (503). */
+export type PageKind = 'crash' | 'maintenance';
 
 /** The page's language: its tag (for Intl) and its strings. */
 export interface Copy {
@@ -55,11 +59,41 @@ export function formatClock(at: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
 }
 
+/** The heading (and the document's title): what happened, until the site answers again. */
+export function heading(state: PollState, kind: PageKind, copy: Copy): string {
+  const m = copy.messages;
+  if (state === 'back') return m.backTitle;
+  return kind === 'maintenance' ? m.maintenanceTitle : m.crashTitle;
+}
+
+/**
+ * The text under the heading: what happened, then what the page does about
+ * it, only while it does it. Once the visitor stopped the checks, or the
+ * page gave up, it no longer claims to check by itself; after a form it
+ * never claims to take the visitor anywhere; once the site is back, the
+ * heading and the status say it all (`undefined`: no text).
+ */
+export function bodyText(state: PollState, kind: PageKind, form: FormState, copy: Copy): string | undefined {
+  const m = copy.messages;
+  if (state === 'back') return undefined;
+  const reason = kind === 'maintenance' ? m.maintenanceReason : m.crashReason;
+  if (state === 'stopped' || state === 'gave-up') return reason;
+  return format(form === 'none' ? m.bodyReturn : m.bodyForm, { reason });
+}
+
+/** What became of the visitor's form, when there was one. */
+export function formNotice(form: FormState, copy: Copy): string | undefined {
+  const m = copy.messages;
+  if (form === 'not-sent') return m.unsentNotice;
+  if (form === 'maybe-sent') return m.maybeSentNotice;
+  return undefined;
+}
+
 /**
  * The line under the message: what the page is doing now. Redrawn every
  * second while waiting, so it is not a live region.
  */
-export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, unsent: boolean): string {
+export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form: FormState): string {
   const { messages: m, locale } = copy;
   switch (snapshot.state) {
     case 'waiting':
@@ -76,7 +110,7 @@ export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, unse
     case 'stopped':
       return m.statusStopped;
     case 'back':
-      return unsent ? m.statusBackUnsent : m.statusBack;
+      return form === 'not-sent' ? m.statusBackUnsent : form === 'maybe-sent' ? m.statusBackMaybeSent : m.statusBack;
     case 'idle':
       return format(m.statusChecking, { attempt: 1 });
   }
@@ -86,7 +120,7 @@ export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, unse
  * What the polite live region says: only changes a visitor must hear, never
  * the countdown, so a screen reader is not interrupted every second.
  */
-export function announcement(snapshot: PollSnapshot, copy: Copy, unsent: boolean): string {
+export function announcement(snapshot: PollSnapshot, copy: Copy, form: FormState): string {
   const m = copy.messages;
   switch (snapshot.state) {
     case 'gave-up':
@@ -94,7 +128,7 @@ export function announcement(snapshot: PollSnapshot, copy: Copy, unsent: boolean
     case 'stopped':
       return m.announceStopped;
     case 'back':
-      return unsent ? m.announceBackUnsent : m.announceBack;
+      return form === 'not-sent' ? m.announceBackUnsent : form === 'maybe-sent' ? m.announceBackMaybeSent : m.announceBack;
     default:
       return '';
   }

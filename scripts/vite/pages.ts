@@ -34,10 +34,12 @@ function kebab(name: string): string {
  * The element with its attributes and its no-JavaScript text, in the
  * default language. The text is plain children, not <noscript>: the
  * element's shadow root has no slot, so it shows only while no script runs.
+ * Without the script nothing checks by itself: the text says what happened
+ * and asks the visitor to reload, never that the page takes them back.
  */
 export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
   const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${kebab(name)}="${value}"`)];
-  const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashBody] : [messages.maintenanceTitle, messages.maintenanceBody];
+  const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashReason] : [messages.maintenanceTitle, messages.maintenanceReason];
   return `<backsoon-page ${attributes.join(' ')}>
       <h1>${escapeHtml(title)}</h1>
       <p>${escapeHtml(body)}</p>
