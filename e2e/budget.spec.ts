@@ -9,15 +9,15 @@ import { expect, test } from './fixtures.js';
 // budget is today's size and 2% more; the goal (10 KB on the wire) is not
 // met: see the README's "How fast". Last raised for issue 9 (the "may have
 // been received" form notice, the states' own headings and texts, clock
-// times in the visitor's convention): 39,181 B raw, 13,962 B gzip, 2,630 B
+// times in the visitor's convention): 39,263 B raw, 13,953 B gzip, 2,680 B
 // for the largest language (ja).
 const BUDGET = {
   /** dist/index.html as written. */
-  raw: 40_000,
+  raw: 40_050,
   /** dist/index.html.gz, what nginx sends to browsers on a 502. */
   gzip: 14_250,
   /** One language's strings, fetched by visitors who need them. */
-  locale: 2_700,
+  locale: 2_740,
 };
 
 test('the built page stays within its byte budget', async () => {

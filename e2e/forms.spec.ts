@@ -159,7 +159,7 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
 
       faulty.fault = 'answer';
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('The site is back');
-      await expect(element).toContainText('Check whether your form went through before you send it again.');
+      await expect(element).toContainText('Your form may have been received: check whether it went through before you send it again.');
       await expect(page.getByRole('status')).toHaveText('The site is back. Your form may have been received: check before you send it again.');
       // Nothing sent again, and the visitor stays on the page.
       expect(posts()).toHaveLength(sent);

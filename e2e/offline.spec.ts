@@ -80,7 +80,7 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     await expect(page.locator('backsoon-page')).toContainText('Your form may have reached the site');
     await context.setOffline(false);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('The site is back');
-    await expect(page.locator('backsoon-page')).toContainText('Check whether your form went through before you send it again.');
+    await expect(page.locator('backsoon-page')).toContainText('Your form may have been received: check whether it went through before you send it again.');
     expect(app.requests.filter((r) => r.method === 'POST')).toEqual([]);
   });
 

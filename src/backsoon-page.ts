@@ -107,7 +107,8 @@ export class BacksoonPage extends LitElement {
     const until = kind === 'maintenance' && !back ? this.poll.info.until : undefined;
     const operatorMessage = kind === 'maintenance' && !back ? messageFor(this.poll.info, this.copy.locale) : undefined;
     const body = bodyText(snapshot.state, kind, form, this.copy);
-    const notice = formNotice(form, this.copy);
+    const notice = formNotice(snapshot.state, form, this.copy);
+    const status = statusLine(snapshot, now, this.copy, form);
     const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (back && form === 'none');
     return html`
       <div class="card" part="card" lang=${this.copy.locale}>
@@ -117,10 +118,12 @@ export class BacksoonPage extends LitElement {
         ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
         ${notice === undefined ? nothing : html`<p class="notice" part="notice">${notice}</p>`}
-        <p class="status" part="status">
-          <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
-          <span>${statusLine(snapshot, now, this.copy, form)}</span>
-        </p>
+        ${status === undefined
+          ? nothing
+          : html`<p class="status" part="status">
+              <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
+              <span>${status}</span>
+            </p>`}
         <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, form)}</p>
         <div class="actions">${this.renderActions()}</div>
       </div>

@@ -29,8 +29,9 @@ describe('status text', () => {
     expect(statusLine(snap({ state: 'gave-up', attempt: 5 }), 0, EN, 'none')).toBe('Stopped checking after attempt 5');
     expect(statusLine(snap({ state: 'stopped' }), 0, EN, 'none')).toBe('Automatic checks are stopped');
     expect(statusLine(snap({ state: 'back' }), 0, EN, 'none')).toBe('Taking you there…');
-    expect(statusLine(snap({ state: 'back' }), 0, EN, 'not-sent')).toBe('Your form was not sent: you can send it again.');
-    expect(statusLine(snap({ state: 'back' }), 0, EN, 'maybe-sent')).toBe('Check whether your form went through before you send it again.');
+    // After a form the page does nothing more once the site is back: the notice says what to do.
+    expect(statusLine(snap({ state: 'back' }), 0, EN, 'not-sent')).toBeUndefined();
+    expect(statusLine(snap({ state: 'back' }), 0, EN, 'maybe-sent')).toBeUndefined();
   });
 
   it('announces state changes only, never the countdown', () => {
@@ -77,13 +78,17 @@ describe('what the page says, by state', () => {
     expect(heading('stopped', 'maintenance', EN)).toBe('Down for planned maintenance');
   });
 
-  it('tells a form that was not sent from one that may have been received', () => {
-    expect(formNotice('none', EN)).toBeUndefined();
-    expect(formNotice('not-sent', EN)).toMatch(/^Your form was not sent: the site did not receive it\. You can send it again/);
-    const maybe = formNotice('maybe-sent', EN);
-    expect(maybe).toMatch(/^Your form may have reached the site/);
-    expect(maybe).toMatch(/check whether it went through before you send it again/);
-    expect(maybe).not.toMatch(/not sent|did not receive/);
+  it('tells a form that was not sent from one that may have been received, while away and once back', () => {
+    expect(formNotice('waiting', 'none', EN)).toBeUndefined();
+    expect(formNotice('back', 'none', EN)).toBeUndefined();
+    expect(formNotice('waiting', 'not-sent', EN)).toMatch(/^Your form was not sent: the site did not receive it\. You can send it again/);
+    expect(formNotice('back', 'not-sent', EN)).toBe('Your form was not sent: you can send it again.');
+    for (const state of ['waiting', 'stopped', 'back'] as const) {
+      const maybe = formNotice(state, 'maybe-sent', EN);
+      expect(maybe).toMatch(/^Your form may have (reached the site|been received)/);
+      expect(maybe).toMatch(/check whether it went through before you send it again\.$/);
+      expect(maybe).not.toMatch(/not sent|did not receive|can send it again/);
+    }
   });
 
   it('has every new string in every built-in language, the body templates with their {reason}', () => {
@@ -94,11 +99,11 @@ describe('what the page says, by state', () => {
         expect(body, tag).toContain(messages.crashReason);
         expect(body, tag).not.toContain('{');
       }
-      // Every language tells the three cases apart.
-      const notices = new Set([formNotice('not-sent', copy), formNotice('maybe-sent', copy)]);
-      expect(notices.size, tag).toBe(2);
-      const backLines = new Set((['none', 'not-sent', 'maybe-sent'] as const).map((form) => statusLine(snap({ state: 'back' }), 0, copy, form)));
-      expect(backLines.size, tag).toBe(3);
+      // Every language tells the cases apart, while away and once back.
+      const notices = new Set((['waiting', 'back'] as const).flatMap((state) => [formNotice(state, 'not-sent', copy), formNotice(state, 'maybe-sent', copy)]));
+      expect(notices.size, tag).toBe(4);
+      const announced = new Set((['none', 'not-sent', 'maybe-sent'] as const).map((form) => announcement(snap({ state: 'back' }), copy, form)));
+      expect(announced.size, tag).toBe(3);
       if (tag !== 'en') expect(messages.maybeSentNotice, tag).not.toBe(en.maybeSentNotice);
     }
   });

@@ -81,19 +81,25 @@ export function bodyText(state: PollState, kind: PageKind, form: FormState, copy
   return format(form === 'none' ? m.bodyReturn : m.bodyForm, { reason });
 }
 
-/** What became of the visitor's form, when there was one. */
-export function formNotice(form: FormState, copy: Copy): string | undefined {
+/**
+ * What became of the visitor's form, when there was one: what happened
+ * while the site is away, what to do once it is back (the notice then
+ * stands alone under the heading, without a status line).
+ */
+export function formNotice(state: PollState, form: FormState, copy: Copy): string | undefined {
   const m = copy.messages;
-  if (form === 'not-sent') return m.unsentNotice;
-  if (form === 'maybe-sent') return m.maybeSentNotice;
-  return undefined;
+  if (form === 'none') return undefined;
+  if (state === 'back') return form === 'not-sent' ? m.unsentNoticeBack : m.maybeSentNoticeBack;
+  return form === 'not-sent' ? m.unsentNotice : m.maybeSentNotice;
 }
 
 /**
  * The line under the message: what the page is doing now. Redrawn every
- * second while waiting, so it is not a live region.
+ * second while waiting, so it is not a live region. None once the site is
+ * back after a form: the page does nothing more, and the form notice says
+ * what to do.
  */
-export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form: FormState): string {
+export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form: FormState): string | undefined {
   const { messages: m, locale } = copy;
   switch (snapshot.state) {
     case 'waiting':
@@ -110,7 +116,7 @@ export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form
     case 'stopped':
       return m.statusStopped;
     case 'back':
-      return form === 'not-sent' ? m.statusBackUnsent : form === 'maybe-sent' ? m.statusBackMaybeSent : m.statusBack;
+      return form === 'none' ? m.statusBack : undefined;
     case 'idle':
       return format(m.statusChecking, { attempt: 1 });
   }

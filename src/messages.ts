@@ -27,6 +27,10 @@ export interface Messages {
   unsentNotice: string;
   /** The submitted form may have reached the site (it stopped answering after nginx passed it on): check before sending again. */
   maybeSentNotice: string;
+  /** In place of unsentNotice once the site is back (under backTitle). */
+  unsentNoticeBack: string;
+  /** In place of maybeSentNotice once the site is back (under backTitle). */
+  maybeSentNoticeBack: string;
   /** The no-JavaScript fallback's last line. */
   noScript: string;
   /** Status: {seconds} is a formatted duration ("7 sec"), {attempt} the next check's number. */
@@ -39,10 +43,6 @@ export interface Messages {
   /** Status after the visitor stopped the checks. */
   statusStopped: string;
   statusBack: string;
-  /** Status when the app is back after a form was not sent. */
-  statusBackUnsent: string;
-  /** Status when the app is back after a form that may have been received. */
-  statusBackMaybeSent: string;
   tryNow: string;
   tryAgain: string;
   stop: string;

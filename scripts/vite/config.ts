@@ -36,6 +36,7 @@ const KEYS = ['languages', 'strings', 'theme', 'logo', 'poll'] as const;
 const RENAMED_STRINGS: Record<string, string> = {
   crashBody: 'no longer exists: it was split into crashReason (what happened) and bodyReturn (what the page does: "{reason} Keep this page open…")',
   maintenanceBody: 'no longer exists: it was split into maintenanceReason (what is happening) and bodyReturn (what the page does: "{reason} Keep this page open…")',
+  statusBackUnsent: 'no longer exists: once the site is back, the notice says unsentNoticeBack (and maybeSentNoticeBack)',
 };
 
 /** A CSS value that cannot break out of its declaration. */
