@@ -1,13 +1,15 @@
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
 import { contentSecurityPolicy } from './scripts/vite/csp.js';
-import { backsoonPages } from './scripts/vite/pages.js';
+import { backsoonPageFiles, backsoonPages } from './scripts/vite/pages.js';
 import { precompress } from './scripts/vite/precompress.js';
 import { serviceWorker } from './scripts/vite/service-worker.js';
 
+/** Every URL the kit serves lives under this prefix (see nginx-snippets/). */
+const BASE = '/__backsoon/';
+
 export default defineConfig({
-  // Every URL the kit serves lives under this prefix (see nginx-snippets/).
-  base: '/__backsoon/',
+  base: BASE,
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -15,14 +17,23 @@ export default defineConfig({
     // The page is one file: there is nothing to preload.
     modulePreload: { polyfill: false },
   },
-  // Order matters: inline everything, hash what was inlined, derive the
-  // maintenance page from the finished crash page, compress; the worker,
-  // whose manifest needs the final files, comes last.
+  // The order of the list is the order the bundle goes through them: the
+  // ones that handle the finished bundle (`enforce: 'post'`, generateBundle)
+  // run in the order listed here.
   plugins: [
+    // The strings and the slots of index.html, before anything is bundled.
     backsoonPages(),
-    viteSingleFile({ removeViteModuleLoader: true }),
+    // Inlines the script and the styles into index.html. Its recommended
+    // settings set `base` to './': keep the kit's own instead.
+    viteSingleFile({ removeViteModuleLoader: true, overrideConfig: { base: BASE } }),
+    // maintenance.html from the inlined page, the languages, outage.*, the logo.
+    backsoonPageFiles(),
+    // A hash of each inline block, in both pages.
     contentSecurityPolicy(),
+    // page.html.gz beside each page, once the pages are final.
     precompress(),
+    // Once the files are written: the worker and its registration, whose
+    // precache manifest needs the final pages.
     serviceWorker(),
   ],
 });

@@ -66,6 +66,9 @@ test('the visitor can stop the automatic return and start it again', async ({ pa
   await page.goto(site.url('/stay?here=1'));
   await page.getByRole('button', { name: 'Stop checking' }).click();
   await expect(page.locator('backsoon-page')).toContainText('Automatic checks are stopped');
+  // Issue 9, item 15: stopped, the page no longer says it checks by itself.
+  await expect(page.locator('backsoon-page')).not.toContainText('checks by itself');
+  await expect(page.locator('backsoon-page')).toContainText('The site is restarting or briefly unavailable.');
   await app.start();
   await expect(page.getByRole('button', { name: 'Resume checking' })).toBeVisible();
   expect(page.url()).toBe(site.url('/stay?here=1'));

@@ -78,7 +78,7 @@ test('the kit’s files are served as files, without the marker, and the error l
     expect(response.status, file).toBe(200);
     expect(response.headers.get('x-backsoon'), file).toBeNull();
   }
-  for (const internal of ['_crash', '_maintenance', '_crash-unsent', '_maintenance-unsent']) {
+  for (const internal of ['_crash', '_maintenance', '_crash-form', '_maintenance-form']) {
     expect((await fetch(site.url(`/__backsoon/${internal}`))).status, internal).toBe(404);
   }
 });

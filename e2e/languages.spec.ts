@@ -40,3 +40,26 @@ test.describe('without JavaScript', () => {
     await expect(page.getByText('Reload this page in a little while to try again.')).toBeVisible();
   });
 });
+
+// Issue 9, item 14: the clock follows the visitor's locale, not the page's language.
+for (const c of [
+  { locale: 'en-GB', clock: /back around ([01]?\d|2[0-3]):[0-5]\d, in about/ },
+  { locale: 'en-US', clock: /back around (1[0-2]|[1-9]):[0-5]\d\s[AP]M, in about/ },
+  // Swedish is not shipped: an English page, with the Swedish 24-hour clock.
+  { locale: 'sv-SE', clock: /back around ([01]?\d|2[0-3]):[0-5]\d, in about/ },
+]) {
+  test.describe(`a browser in ${c.locale} during maintenance with an end time`, () => {
+    test.use({ locale: c.locale, timezoneId: 'Europe/London' });
+
+    test('reads the end time the way its locale writes times', async ({ page, site }) => {
+      const until = new Date(Date.now() + 90 * 60_000);
+      await site.maintenance(true, { until: until.toISOString() });
+      await page.goto(site.url('/x'));
+      await expect(page.locator('backsoon-page')).toContainText(c.clock);
+      if (c.locale === 'en-GB') {
+        const expected = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' }).format(until);
+        await expect(page.locator('backsoon-page')).toContainText(`back around ${expected},`);
+      }
+    });
+  });
+}

@@ -1,9 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
-import { announcement, maintenanceLine, statusLine, type Copy } from './copy.js';
+import { announcement, bodyText, formNotice, heading, maintenanceLine, statusLine, type Copy, type PageKind } from './copy.js';
 import { loadMessages } from './locale-loader.js';
-import { isLostForm } from './lost-form.js';
+import { formState, type FormState } from './lost-form.js';
 import { pickLocale } from './locale.js';
 import { messageFor } from './maintenance-info.js';
 import { PollController } from './poll-controller.js';
@@ -31,7 +31,7 @@ import { styles } from './backsoon-page.styles.js';
  * @csspart card - the box around everything
  * @csspart logo - the logo (a background image)
  * @csspart operator-message - the message from maintenance.json
- * @csspart notice - "your form was not sent"
+ * @csspart notice - what became of the visitor's form (not sent, or may have been received)
  * @csspart status - the countdown line
  * @csspart button - every button; the main one also has part `primary`
  * @cssprop --backsoon-accent - button and spinner colour (also `-dark`)
@@ -56,6 +56,13 @@ export class BacksoonPage extends LitElement {
   @property() kind: 'crash' | 'maintenance' = 'crash';
   /** The method of the request nginx could not pass on; set by nginx on form submissions. */
   @property({ attribute: 'request-method' }) requestMethod = 'GET';
+  /**
+   * Whether a form may have reached the app, set by nginx with
+   * `request-method`: "no" (nothing reached it: safe to send again) or
+   * "maybe" (the app stopped answering after nginx passed the form on).
+   * Anything else counts as "maybe" (see `formState`).
+   */
+  @property({ attribute: 'form-sent' }) formSent?: string;
 
   /** @see PollOptions.retries */
   @property({ type: Number }) retries?: number;
@@ -76,13 +83,13 @@ export class BacksoonPage extends LitElement {
   /** @see PollOptions.timeout */
   @property({ type: Number }) timeout?: number;
 
-  private copy: Copy = { locale: defaultLocale, messages: defaultMessages };
+  private copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
   /** Settles once the visitor's language is known; the first render waits for it. */
   private readonly copyReady: Promise<void> = this.chooseCopy();
   private readonly poll = new PollController(this, () => ({
     options: this.pollOptions(),
     kind: this.kind === 'maintenance' ? 'maintenance' : 'crash',
-    unsent: this.unsent,
+    unsent: this.form !== 'none',
   }));
 
   protected override async scheduleUpdate(): Promise<void> {
@@ -94,33 +101,38 @@ export class BacksoonPage extends LitElement {
     const m = this.copy.messages;
     const snapshot = this.poll.snapshot;
     const now = this.poll.now();
-    const maintenance = this.maintenance;
-    const title = maintenance ? m.maintenanceTitle : m.crashTitle;
-    const until = maintenance ? this.poll.info.until : undefined;
-    const operatorMessage = maintenance ? messageFor(this.poll.info, this.copy.locale) : undefined;
-    const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (snapshot.state === 'back' && !this.unsent);
+    const kind = this.shownKind;
+    const form = this.form;
+    const back = snapshot.state === 'back';
+    const until = kind === 'maintenance' && !back ? this.poll.info.until : undefined;
+    const operatorMessage = kind === 'maintenance' && !back ? messageFor(this.poll.info, this.copy.locale) : undefined;
+    const body = bodyText(snapshot.state, kind, form, this.copy);
+    const notice = formNotice(snapshot.state, form, this.copy);
+    const status = statusLine(snapshot, now, this.copy, form);
+    const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (back && form === 'none');
     return html`
       <div class="card" part="card" lang=${this.copy.locale}>
         <div class="logo" part="logo"></div>
-        <h1>${title}</h1>
-        <p class="message">${maintenance ? m.maintenanceBody : m.crashBody}</p>
+        <h1>${heading(snapshot.state, kind, this.copy)}</h1>
+        ${body === undefined ? nothing : html`<p class="message">${body}</p>`}
         ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
-        ${this.unsent ? html`<p class="notice" part="notice">${m.unsentNotice}</p>` : nothing}
-        <p class="status" part="status">
-          <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
-          <span>${statusLine(snapshot, now, this.copy, this.unsent)}</span>
-        </p>
-        <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, this.unsent)}</p>
+        ${notice === undefined ? nothing : html`<p class="notice" part="notice">${notice}</p>`}
+        ${status === undefined
+          ? nothing
+          : html`<p class="status" part="status">
+              <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
+              <span>${status}</span>
+            </p>`}
+        <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, form)}</p>
         <div class="actions">${this.renderActions()}</div>
       </div>
     `;
   }
 
   override updated(): void {
-    const m = this.copy.messages;
     document.documentElement.lang = this.copy.locale;
-    document.title = this.maintenance ? m.maintenanceTitle : m.crashTitle;
+    document.title = heading(this.poll.snapshot.state, this.shownKind, this.copy);
   }
 
   /**
@@ -131,7 +143,7 @@ export class BacksoonPage extends LitElement {
   private renderActions() {
     const m = this.copy.messages;
     const state = this.poll.snapshot.state;
-    if (state === 'back' && !this.unsent) return nothing;
+    if (state === 'back' && this.form === 'none') return nothing;
     const [label, action, secondary] =
       state === 'back'
         ? [m.backToForm, this.onBackToForm, html`<button type="button" part="button" class="secondary" @click=${this.onReload}>${m.reloadPage}</button>`]
@@ -143,14 +155,15 @@ export class BacksoonPage extends LitElement {
     return html`<button type="button" part="button primary" @click=${action}>${label}</button>${secondary}`;
   }
 
-  /** Maintenance as served, or as the last check found it (a crash can turn into maintenance and back). */
-  private get maintenance(): boolean {
+  /** Maintenance or crash as served, or as the last check found it (a crash can turn into maintenance and back). */
+  private get shownKind(): PageKind {
     const seen = this.poll.snapshot.kind;
-    return (seen === 'crash' || seen === 'maintenance' ? seen : this.kind) === 'maintenance';
+    return (seen === 'crash' || seen === 'maintenance' ? seen : this.kind) === 'maintenance' ? 'maintenance' : 'crash';
   }
 
-  private get unsent(): boolean {
-    return isLostForm(this.requestMethod);
+  /** What became of the request that met the outage, from nginx's marks. */
+  private get form(): FormState {
+    return formState(this.requestMethod, this.formSent);
   }
 
   /** Picks the visitor's language among the shipped ones and loads its strings if they are not the default's. */
@@ -158,7 +171,7 @@ export class BacksoonPage extends LitElement {
     const locale = pickLocale(navigator.languages ?? [navigator.language], available, defaultLocale);
     if (locale === defaultLocale) return;
     const messages = await loadMessages(locale, defaultMessages);
-    if (messages) this.copy = { locale, messages };
+    if (messages) this.copy = { ...this.copy, locale, messages };
   }
 
   private pollOptions(): PollOptions {

@@ -1,11 +1,37 @@
 /**
- * Methods whose request carried a form: when nginx could not pass one on,
- * the app never received it, and the page must say so and never re-send it.
- * (The snippet lists the same methods in its `$request` match.)
+ * Methods whose request carried a form: when it met an outage, the page must
+ * never send it again by itself. (The snippet lists the same methods in its
+ * `$request` match.)
  */
-export const UNSENT_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+export const FORM_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** Whether a request with this method was a form the app did not receive. */
+/** Whether a request with this method carried a form. */
 export function isLostForm(method: string): boolean {
-  return UNSENT_METHODS.includes(method.toUpperCase());
+  return FORM_METHODS.includes(method.toUpperCase());
+}
+
+/**
+ * What became of the request that met the outage, as far as anyone can know:
+ *
+ * - `none`: not a form (a GET or a HEAD): nothing was lost, the page takes
+ *   the visitor back by itself;
+ * - `not-sent`: a form that never reached the app (nginx could not connect,
+ *   or the site was in maintenance): safe to send again;
+ * - `maybe-sent`: a form that nginx had passed on, at least in part, when
+ *   the app stopped answering (a read timeout, a reset): the app may have
+ *   it, and acted on it. The visitor must check before sending it again.
+ */
+export type FormState = 'none' | 'not-sent' | 'maybe-sent';
+
+/**
+ * Reads the marks nginx puts on the page (`request-method`, and `form-sent`:
+ * "no" or "maybe", from `$upstream_bytes_sent`). Without nginx's word that
+ * nothing was sent (a snippet older than the page, or the service worker,
+ * which cannot know what a failed fetch carried), a form counts as maybe
+ * sent: telling a visitor "not sent" when it was is what makes them pay
+ * twice.
+ */
+export function formState(method: string, formSent: string | undefined): FormState {
+  if (!isLostForm(method)) return 'none';
+  return formSent?.trim().toLowerCase() === 'no' ? 'not-sent' : 'maybe-sent';
 }

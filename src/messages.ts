@@ -7,18 +7,30 @@
 export interface Messages {
   /** The page's title and heading after a crash or restart (502, 504). */
   crashTitle: string;
-  /** What happened after a crash, and what the page does about it. */
-  crashBody: string;
+  /** What happened, after a crash: one sentence, the start of the page's text. */
+  crashReason: string;
   /** Title and heading during planned maintenance (503). */
   maintenanceTitle: string;
-  /** What happens during planned maintenance. */
-  maintenanceBody: string;
+  /** What is happening, during planned maintenance: one sentence. */
+  maintenanceReason: string;
+  /** Title and heading once the site answers again (the visitor is being taken back, or has a lost form to see to). */
+  backTitle: string;
+  /** The page's text while it checks: {reason} is crashReason or maintenanceReason, then what the page does. */
+  bodyReturn: string;
+  /** The same after a form submission, when the page does not take the visitor anywhere by itself. */
+  bodyForm: string;
   /** The announced end: {time} is a clock time, {duration} the time left ("12 minutes"). */
   maintenanceUntil: string;
   /** The announced end has passed. {time} is a clock time. */
   maintenanceOverdue: string;
-  /** The submitted form did not reach the site. */
+  /** The submitted form did not reach the site (nginx could not pass it on): safe to send again. */
   unsentNotice: string;
+  /** The submitted form may have reached the site (it stopped answering after nginx passed it on): check before sending again. */
+  maybeSentNotice: string;
+  /** In place of unsentNotice once the site is back (under backTitle). */
+  unsentNoticeBack: string;
+  /** In place of maybeSentNotice once the site is back (under backTitle). */
+  maybeSentNoticeBack: string;
   /** The no-JavaScript fallback's last line. */
   noScript: string;
   /** Status: {seconds} is a formatted duration ("7 sec"), {attempt} the next check's number. */
@@ -36,8 +48,6 @@ export interface Messages {
   /** Status after the visitor stopped the checks. */
   statusStopped: string;
   statusBack: string;
-  /** Status when the app is back after a form was not sent. */
-  statusBackUnsent: string;
   tryNow: string;
   tryAgain: string;
   stop: string;
@@ -49,6 +59,7 @@ export interface Messages {
   announceStopped: string;
   announceBack: string;
   announceBackUnsent: string;
+  announceBackMaybeSent: string;
 }
 
 export type MessageKey = keyof Messages;

@@ -25,6 +25,8 @@ describe('the build config', () => {
       [{ languages: ['en', 'x y'] }, /languages: "x y": is not a valid language tag/],
       [{ languages: ['en', 'ko'] }, /languages: "ko": is not built in: strings.ko must give every string/],
       [{ strings: { en: { crashTitel: 'x' } } }, /strings\.en\.crashTitel: unknown string/],
+      [{ strings: { en: { crashBody: 'x' } } }, /strings\.en\.crashBody: no longer exists: it was split into crashReason .* and bodyReturn/],
+      [{ strings: { en: { statusBackUnsent: 'x' } } }, /strings\.en\.statusBackUnsent: no longer exists: .*unsentNoticeBack/],
       [{ strings: { en: { crashTitle: '' } } }, /strings\.en\.crashTitle: must be a non-empty string/],
       [{ languages: ['en'], strings: { de: {} } }, /strings\.de: "de" is not in languages/],
       [{ theme: { accnet: '#fff' } }, /theme\.accnet: unknown token/],

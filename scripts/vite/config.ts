@@ -32,6 +32,13 @@ export const THEME_TOKENS: readonly string[] = [
 
 const KEYS = ['languages', 'strings', 'theme', 'logo', 'poll'] as const;
 
+/** Strings that were split or renamed, and what replaced them, for the error a config that still gives them gets. */
+const RENAMED_STRINGS: Record<string, string> = {
+  crashBody: 'no longer exists: it was split into crashReason (what happened) and bodyReturn (what the page does: "{reason} Keep this page open…")',
+  maintenanceBody: 'no longer exists: it was split into maintenanceReason (what is happening) and bodyReturn (what the page does: "{reason} Keep this page open…")',
+  statusBackUnsent: 'no longer exists: once the site is back, the notice says unsentNoticeBack (and maybeSentNoticeBack)',
+};
+
 /** A CSS value that cannot break out of its declaration. */
 const SAFE_CSS_VALUE = /^[#\w\s.,%()'"+-/]+$/;
 
@@ -77,7 +84,7 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
       if (!languages.includes(tag)) throw new ConfigError(`strings.${tag}`, `"${tag}" is not in languages`);
       if (!isRecord(table)) throw new ConfigError(`strings.${tag}`, 'must be an object of strings');
       for (const [key, value] of Object.entries(table)) {
-        if (!keys.includes(key)) throw new ConfigError(`strings.${tag}.${key}`, 'unknown string');
+        if (!keys.includes(key)) throw new ConfigError(`strings.${tag}.${key}`, RENAMED_STRINGS[key] ?? 'unknown string');
         if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`strings.${tag}.${key}`, 'must be a non-empty string');
       }
       strings[tag] = table as Partial<Messages>;

@@ -17,6 +17,15 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * Replaces the first `search` in `text` with `replacement`, taken as it is.
+ * (A string replacement given to String.replace is a pattern: `$$`, `$&` or
+ * `$'` in a config string would be rewritten; a function's result is not.)
+ */
+export function replaceLiteral(text: string, search: string, replacement: string): string {
+  return text.replace(search, () => replacement);
+}
+
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
@@ -25,10 +34,12 @@ function kebab(name: string): string {
  * The element with its attributes and its no-JavaScript text, in the
  * default language. The text is plain children, not <noscript>: the
  * element's shadow root has no slot, so it shows only while no script runs.
+ * Without the script nothing checks by itself: the text says what happened
+ * and asks the visitor to reload, never that the page takes them back.
  */
 export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
   const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${kebab(name)}="${value}"`)];
-  const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashBody] : [messages.maintenanceTitle, messages.maintenanceBody];
+  const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashReason] : [messages.maintenanceTitle, messages.maintenanceReason];
   return `<backsoon-page ${attributes.join(' ')}>
       <h1>${escapeHtml(title)}</h1>
       <p>${escapeHtml(body)}</p>
@@ -46,22 +57,26 @@ export function themeStyle(config: BuildConfig, logoUrl: string | undefined): st
   return declarations.length > 0 ? `<style>:root { ${declarations.join(' ')} }</style>` : '';
 }
 
+/** The logo's name in the build (and under /__backsoon/), when the config names one. */
+function logoFileName(config: BuildConfig): string | undefined {
+  return config.logo ? `logo${extname(config.logo).toLowerCase()}` : undefined;
+}
+
 /**
- * Builds backsoon's pages from index.html and backsoon.config.json:
+ * The first half of the page's build, from index.html and
+ * backsoon.config.json (a wrong config fails the build with a message
+ * naming the key):
  *
- * - `virtual:backsoon-locales`: the default language's strings, inlined,
- *   and the list of shipped languages; locales/<tag>.json for the others;
- * - index.html: the crash page (502/504), its no-JavaScript text and
- *   title in the default language, poll options as attributes, the theme;
- * - maintenance.html: the same page for planned maintenance (503);
- * - outage.json and outage.txt: what nginx sends clients that did not ask
- *   for a page; logo.* when the config names one.
+ * - `virtual:backsoon-locales`: the default language's strings, inlined
+ *   into the script, and the list of shipped languages;
+ * - index.html: the crash page (502/504), its no-JavaScript text and title
+ *   in the default language, poll options as attributes, the theme.
  *
- * A wrong config fails the build with a message naming the key.
+ * The rest of the files come from `backsoonPageFiles()`, once the script is
+ * inlined.
  */
 export function backsoonPages(root = process.cwd()): Plugin {
   let config: BuildConfig;
-  let logoUrl: string | undefined;
   const defaultMessages = (): Messages => messagesFor(config, config.languages[0]!);
 
   return {
@@ -69,12 +84,6 @@ export function backsoonPages(root = process.cwd()): Plugin {
 
     buildStart() {
       config = loadConfig(root);
-      logoUrl = undefined;
-      if (config.logo) {
-        const fileName = `logo${extname(config.logo).toLowerCase()}`;
-        this.emitFile({ type: 'asset', fileName, source: readFileSync(config.logo) });
-        logoUrl = `/__backsoon/${fileName}`;
-      }
     },
 
     resolveId(id) {
@@ -95,36 +104,63 @@ export function backsoonPages(root = process.cwd()): Plugin {
       handler(html) {
         config ??= loadConfig(root);
         const messages = defaultMessages();
-        return html
-          .replace('<!--backsoon:lang-->', escapeHtml(config.languages[0]!))
-          .replace('<!--backsoon:title-->', escapeHtml(messages.crashTitle))
-          .replace('<!--backsoon:theme-->', themeStyle(config, logoUrl))
-          .replace('<!--backsoon:page-->', pageMarkup('crash', messages, config.poll));
-      },
-    },
-
-    generateBundle: {
-      // After vite-plugin-singlefile and the CSP plugin (listed before this one).
-      order: 'post',
-      handler(_options, bundle) {
-        const index = bundle['index.html'];
-        if (index?.type !== 'asset') return this.error('index.html is missing from the build');
-        const messages = defaultMessages();
-        const crash = String(index.source);
-        const crashPage = pageMarkup('crash', messages, config.poll);
-        const crashTitle = `<title>${escapeHtml(messages.crashTitle)}</title>`;
-        if (!crash.includes(crashPage) || !crash.includes(crashTitle)) return this.error('index.html lost its page markup');
-        const maintenance = crash
-          .replace(crashTitle, `<title>${escapeHtml(messages.maintenanceTitle)}</title>`)
-          .replace(crashPage, pageMarkup('maintenance', messages, config.poll));
-        this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
-        this.emitFile({ type: 'asset', fileName: 'outage.json', source: OUTAGE_JSON });
-        this.emitFile({ type: 'asset', fileName: 'outage.txt', source: OUTAGE_TEXT });
-        for (const tag of config.languages.slice(1)) {
-          this.emitFile({ type: 'asset', fileName: `locales/${tag}.json`, source: `${JSON.stringify(messagesFor(config, tag))}\n` });
-        }
+        const logo = logoFileName(config);
+        const slots: [string, string][] = [
+          ['<!--backsoon:lang-->', escapeHtml(config.languages[0]!)],
+          ['<!--backsoon:title-->', escapeHtml(messages.crashTitle)],
+          ['<!--backsoon:theme-->', themeStyle(config, logo && `/__backsoon/${logo}`)],
+          ['<!--backsoon:page-->', pageMarkup('crash', messages, config.poll)],
+        ];
+        return slots.reduce((page, [slot, value]) => replaceLiteral(page, slot, value), html);
       },
     },
   };
 }
 
+/**
+ * The second half: the files made from the finished crash page and the
+ * config, emitted after vite-plugin-singlefile has inlined the script and
+ * styles into index.html (list this plugin after that one), so that the
+ * inliner sees none of them:
+ *
+ * - maintenance.html: the inlined crash page turned into the one for
+ *   planned maintenance (503);
+ * - locales/<tag>.json: every shipped language but the default;
+ * - outage.json and outage.txt: what nginx sends clients that did not ask
+ *   for a page;
+ * - logo.* when the config names one.
+ */
+export function backsoonPageFiles(root = process.cwd()): Plugin {
+  return {
+    name: 'backsoon:page-files',
+    enforce: 'post',
+    apply: 'build',
+
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const config = loadConfig(root);
+        const messages = messagesFor(config, config.languages[0]!);
+        const index = bundle['index.html'];
+        if (index?.type !== 'asset') return this.error('index.html is missing from the build');
+        const crash = String(index.source);
+        const crashPage = pageMarkup('crash', messages, config.poll);
+        const crashTitle = `<title>${escapeHtml(messages.crashTitle)}</title>`;
+        if (!crash.includes(crashPage) || !crash.includes(crashTitle)) return this.error('index.html lost its page markup');
+        const maintenance = replaceLiteral(
+          replaceLiteral(crash, crashTitle, `<title>${escapeHtml(messages.maintenanceTitle)}</title>`),
+          crashPage,
+          pageMarkup('maintenance', messages, config.poll),
+        );
+        this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
+        for (const tag of config.languages.slice(1)) {
+          this.emitFile({ type: 'asset', fileName: `locales/${tag}.json`, source: `${JSON.stringify(messagesFor(config, tag))}\n` });
+        }
+        this.emitFile({ type: 'asset', fileName: 'outage.json', source: OUTAGE_JSON });
+        this.emitFile({ type: 'asset', fileName: 'outage.txt', source: OUTAGE_TEXT });
+        const logo = logoFileName(config);
+        if (config.logo && logo) this.emitFile({ type: 'asset', fileName: logo, source: readFileSync(config.logo) });
+      },
+    },
+  };
+}

@@ -5,7 +5,8 @@ import type { Plugin } from 'vite';
  * Writes `name.gz` beside every HTML, JS and CSS file of the build, for
  * nginx's `gzip_static`: nginx's gzip filter does not compress error
  * responses (502, 503, 504), but a precompressed file is served as it is,
- * whatever the status. Runs last, once the files on disk are final.
+ * whatever the status. Runs on the finished bundle, after the pages are
+ * final (list it after the CSP plugin).
  */
 export function precompress(): Plugin {
   return {

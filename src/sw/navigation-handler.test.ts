@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE_URLS, outageOf, pageResponse } from './navigation-handler.js';
+import { PAGE_URLS, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
 
 const PAGE = '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
 const find = async (url: string): Promise<Response | undefined> =>
@@ -29,8 +29,21 @@ describe('the worker’s decision', () => {
     const page = await pageResponse('unreachable', undefined, 'post', find);
     expect(page?.status).toBe(503);
     const html = await page?.text();
+    // No `form-sent`: a failed fetch does not say whether the form went out, so the page says it may have.
     expect(html).toContain('<backsoon-page request-method="POST" kind="crash">');
     expect(html).not.toContain('http-equiv="refresh"');
+  });
+
+  // Issue 9, item 1: the worker must not turn nginx's "maybe" into "not sent", nor the reverse.
+  it('keeps nginx’s word on whether the form reached the app', async () => {
+    for (const sent of ['no', 'maybe'] as const) {
+      const original = new Response(`<backsoon-page request-method="POST" form-sent="${sent}" kind="crash">`, { status: 504, headers: { 'X-Backsoon': 'crash' } });
+      const page = await pageResponse('crash', original, 'POST', find);
+      expect(page?.status).toBe(504);
+      expect(await page?.text()).toContain(`<backsoon-page request-method="POST" form-sent="${sent}" kind="crash">`);
+    }
+    expect(formSentIn('<backsoon-page kind="crash">')).toBeUndefined();
+    expect(formSentIn('<p form-sent="no"></p><backsoon-page kind="crash">')).toBeUndefined();
   });
 
   it('gives nothing when the page is not cached, so the network’s answer stands', async () => {

@@ -24,9 +24,21 @@ export function outageOf(response: Response | undefined): Outage | undefined {
 }
 
 /**
+ * What nginx said of a form in its own page (`form-sent="no"` or
+ * `"maybe"`), so that the cached page says the same.
+ */
+export function formSentIn(html: string): 'no' | 'maybe' | undefined {
+  const mark = /<backsoon-page\b[^>]*\bform-sent="(no|maybe)"/.exec(html)?.[1];
+  return mark === 'no' || mark === 'maybe' ? mark : undefined;
+}
+
+/**
  * The cached page as the answer to a navigation, with an honest status:
- * nginx's own (502, 503, 504) when it answered, 503 when nothing did. A lost
- * form submission gets the page's "not sent" variant, as nginx would give.
+ * nginx's own (502, 503, 504) when it answered, 503 when nothing did. A form
+ * submission gets the page's form variant, as nginx would give it: with
+ * nginx's word on whether the form reached the app, and without it (the
+ * page then says it may have) when nothing answered, since a failed fetch
+ * does not tell whether the form went out before the connection broke.
  */
 export async function pageResponse(
   outage: Outage,
@@ -38,8 +50,10 @@ export async function pageResponse(
   if (!cached) return undefined;
   let html = await cached.text();
   if (isLostForm(method)) {
+    const sent = original ? formSentIn(await original.clone().text()) : undefined;
+    const marks = `request-method="${method.toUpperCase()}"${sent ? ` form-sent="${sent}"` : ''}`;
     html = html
-      .replace('<backsoon-page ', `<backsoon-page request-method="${method.toUpperCase()}" `)
+      .replace('<backsoon-page ', () => `<backsoon-page ${marks} `)
       .replace('<meta http-equiv="refresh"', '<meta data-refresh-removed');
   }
   const headers = new Headers({
