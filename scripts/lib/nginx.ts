@@ -174,6 +174,13 @@ export class RunningNginx {
     else await writeFile(join(folder, 'maintenance.json'), typeof info === 'string' ? info : JSON.stringify(info));
   }
 
+  /** The whole configuration as `nginx -T` prints it: each file it read, after a `# configuration file PATH:` line. */
+  dump(): string {
+    const result = spawnSync(NGINX, ['-T', '-q', '-p', this.prefix, '-e', join(this.prefix, 'error.log'), '-c', this.conf], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`nginx -T failed:\n${result.stderr}`);
+    return result.stdout;
+  }
+
   errorLog(): Promise<string> {
     return readFile(join(this.prefix, 'error.log'), 'utf8');
   }
