@@ -1,8 +1,9 @@
 import { request } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningNginx } from '../scripts/lib/nginx.js';
-import { BROWSER, expect, expectCleanPage, test, withAttributes } from './fixtures.js';
+import { BROWSER, VHOSTS, expect, expectCleanPage, test, withAttributes } from './fixtures.js';
 
 // Planned maintenance: the flag file, the operator's JSON, the staff bypass.
 
@@ -201,6 +202,43 @@ test.describe('maintenance mode', () => {
     expect(page.url()).toBe(site.url('/'));
     expect((await page.context().cookies()).map((c) => c.name)).toEqual(['backsoon_bypass']);
     expect(app.requests.filter((r) => r.headers.cookie !== undefined)).toEqual([]);
+  });
+});
+
+test.describe('the bypass cookie and apps behind FastCGI or uwsgi', () => {
+  test.use({ siteOptions: { vhost: join(VHOSTS, 'app-cookie-params.conf') } });
+
+  /** Whether nginx has sent a whole request: uwsgi's header gives its size; FastCGI ends with an empty STDIN record. */
+  const complete = (bytes: Buffer): boolean =>
+    bytes[0] === 0 ? bytes.length >= 4 && bytes.length >= 4 + bytes.readUInt16LE(1) : bytes.includes(Buffer.from([1, 5, 0, 1, 0, 0, 0, 0]));
+
+  test('their HTTP_COOKIE param replaces the Cookie header: the app gets the other cookies only', async ({ site, app }) => {
+    // The test app speaks HTTP only: a plain listener on its port records what nginx sends.
+    const requests: Buffer[] = [];
+    const listener = createServer((socket: Socket) => {
+      let bytes = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        if (!complete(bytes)) return;
+        requests.push(bytes);
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(app.port, '127.0.0.1', resolve));
+    try {
+      for (const path of ['/fastcgi/x', '/uwsgi/x']) {
+        await fetch(site.url(path), { headers: { cookie: `a=1; backsoon_bypass=${TOKEN}; b=2` } });
+      }
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+    expect(requests).toHaveLength(2);
+    for (const bytes of requests) {
+      const text = bytes.toString('latin1');
+      expect(text.split('HTTP_COOKIE')).toHaveLength(2);
+      expect(text).toContain('a=1; b=2');
+      expect(text).not.toContain(TOKEN);
+    }
   });
 });
 
