@@ -15,6 +15,9 @@ import { BROWSER, DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 /** A token printed by `openssl rand -hex 24`, the staff file's recipe: 48 characters. */
 const TOKEN = '736d4b5081a37ccfb017d36755b00a463b696643c9542ef2';
 
+/** An operator's branding, written in the installed page's folder. */
+const BRAND = ':root { --backsoon-accent: #0a7d55; }\n';
+
 /** Marks the pages of the "new version" the upgrade installs. */
 const NEW_BUILD = '<meta name="backsoon-test-build" content="2">';
 
@@ -129,6 +132,9 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
     });
 
     await test.step('upgrade: a new build replaces the page whole, while visitors keep getting whole pages', async () => {
+      // Branding after the build, as the README's "Branding" says: in place.
+      await writeFile(join(html, '__backsoon/brand.css'), BRAND);
+      await writeFile(join(html, '__backsoon/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
       const old = await readFile(join(sandbox.checkout, 'dist/maintenance.html'), 'utf8');
       for (const name of ['index.html', 'maintenance.html']) {
         const file = join(sandbox.checkout, 'dist', name);
@@ -169,6 +175,10 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       expect(await readdir(sandbox.path('/var/www/backsoon'))).toHaveLength(1);
       expect(existsSync(join(html, '__backsoon/maintenance.on'))).toBe(true);
       expect(await (await fetch(url('/__backsoon/maintenance.json'))).json()).toEqual({ message: 'Moving house.' });
+      // The operator's branding is kept; the build's own files are the new ones.
+      expect(await (await fetch(url('/__backsoon/brand.css'))).text()).toBe(BRAND);
+      expect((await fetch(url('/__backsoon/logo.svg'))).status).toBe(200);
+      expect(await (await fetch(url('/__backsoon/index.html'))).text()).toContain(NEW_BUILD);
 
       // Off, and the app down: the new crash page.
       await sandbox.run('sudo rm /var/www/html/__backsoon/maintenance.on');
@@ -179,6 +189,27 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
     });
   } finally {
     await app.stop();
+    await sandbox.destroy();
+  }
+});
+
+test('an install made before these steps (a __backsoon folder) becomes a link, keeping what the operator added', async () => {
+  const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+  const sandbox = await DebianSandbox.create(await freePort());
+  const html = sandbox.path('/var/www/html');
+  try {
+    // The old README's step: `cp -r dist …/__backsoon`, then branding in place.
+    expect((await sandbox.run('sudo cp -r dist /var/www/html/__backsoon')).status).toBe(0);
+    await writeFile(join(html, '__backsoon/brand.css'), BRAND);
+    for (const name of ['from-folder', 'copy']) {
+      const { status, output } = await sandbox.run(readmeBlock(readme, name));
+      expect(status, output).toBe(0);
+    }
+    expect((await lstat(join(html, '__backsoon'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(html, '__backsoon/brand.css'), 'utf8')).toBe(BRAND);
+    expect(existsSync(join(html, '__backsoon/index.html'))).toBe(true);
+    expect(await readdir(sandbox.path('/var/www/backsoon'))).toHaveLength(1);
+  } finally {
     await sandbox.destroy();
   }
 });
