@@ -1,16 +1,29 @@
 import { request } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BROWSER, expect, expectCleanPage, test, withAttributes } from './fixtures.js';
+import type { RunningNginx } from '../scripts/lib/nginx.js';
+import { BROWSER, VHOSTS, expect, expectCleanPage, test, withAttributes } from './fixtures.js';
 
 // Planned maintenance: the flag file, the operator's JSON, the staff bypass.
 
-const TOKEN = 'x7Kp2QvN9dR4mT8wYb3Lc6Hs';
+/**
+ * A token made as the staff file says, printed by `openssl rand -hex 24`:
+ * 48 hex digits, the length that overflowed nginx's map hash (issue 9).
+ */
+const TOKEN = '736d4b5081a37ccfb017d36755b00a463b696643c9542ef2';
 
-/** A GET from a chosen local address (127.0.0.2 is this machine too). */
-function getFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+/**
+ * A GET with the path sent exactly as written (no URL parsing on the way),
+ * from a chosen local address (127.0.0.2 is this machine too).
+ */
+function rawGet(
+  site: RunningNginx,
+  path: string,
+  { localAddress = '127.0.0.1', headers = {} }: { localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { localAddress, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: site.port, path, localAddress, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -39,7 +52,7 @@ test.describe('maintenance mode', () => {
     expect(body).toContain('<title>Down for planned maintenance</title>');
     const api = await fetch(site.url('/api/x'), { headers: { accept: 'application/json' } });
     expect([api.status, api.headers.get('content-type'), api.headers.get('retry-after')]).toEqual([503, 'application/json', '30']);
-    // The kit's own files and /.well-known/ are still served.
+    // The kit's own files and ACME's HTTP challenge are still served.
     expect((await fetch(site.url('/__backsoon/index.html'))).status).toBe(200);
     expect((await fetch(site.url('/.well-known/acme-challenge/x'))).status).toBe(200);
     expect(app.requests.filter((r) => r.url.startsWith('/shop'))).toHaveLength(1);
@@ -60,8 +73,8 @@ test.describe('maintenance mode', () => {
   test('staff on an allowed address reach the app; others do not', async ({ site, app }) => {
     await app.start();
     await site.maintenance(true);
-    expect((await getFrom(site.url('/admin'), '127.0.0.2')).status).toBe(200);
-    expect((await getFrom(site.url('/admin'), '127.0.0.1')).status).toBe(503);
+    expect((await rawGet(site, '/admin', { localAddress: '127.0.0.2' })).status).toBe(200);
+    expect((await rawGet(site, '/admin', { localAddress: '127.0.0.1' })).status).toBe(503);
   });
 
   test('the secret link sets a bypass cookie and goes to the site; a wrong or malformed token gets nothing', async ({ site, app }) => {
@@ -74,9 +87,99 @@ test.describe('maintenance mode', () => {
     expect(cookie).toMatch(new RegExp(`^backsoon_bypass=${TOKEN}; Path=/; Max-Age=43200; HttpOnly; SameSite=Lax$`));
     expect((await fetch(site.url('/admin'), { headers: { cookie: `backsoon_bypass=${TOKEN}` } })).status).toBe(200);
     expect((await fetch(site.url('/admin'), { headers: { cookie: 'backsoon_bypass=guessedguessedguessed' } })).status).toBe(503);
+    // The uppercase twin of a hex token is another token: no match.
+    expect(TOKEN.toUpperCase()).not.toBe(TOKEN);
+    expect((await fetch(site.url('/admin'), { headers: { cookie: `backsoon_bypass=${TOKEN.toUpperCase()}` } })).status).toBe(503);
 
     const malformed = await fetch(site.url('/__backsoon/bypass?token=%0d%0aSet-Cookie:%20evil=1'), { redirect: 'manual' });
     expect(malformed.headers.get('set-cookie')).toBeNull();
+  });
+
+  test('a token that is not in the staff file sets no cookie, so someone else’s link cannot replace a staff member’s', async ({ site }) => {
+    for (const token of ['f'.repeat(48), TOKEN.toUpperCase(), `${TOKEN}0`, TOKEN.slice(1)]) {
+      const link = await fetch(site.url(`/__backsoon/bypass?token=${token}`), {
+        redirect: 'manual',
+        headers: { cookie: `backsoon_bypass=${TOKEN}` },
+      });
+      expect(link.status, token).toBe(302);
+      expect(link.headers.get('set-cookie'), token).toBeNull();
+    }
+  });
+
+  test('behind a TLS terminator (X-Forwarded-Proto: https) the cookie is Secure; over plain HTTP it is not', async ({ site }) => {
+    const cookieFor = async (headers: Record<string, string>): Promise<string> =>
+      (await fetch(site.url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual', headers })).headers.get('set-cookie') ?? '';
+    expect(await cookieFor({ 'x-forwarded-proto': 'https' })).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
+    expect(await cookieFor({ 'x-forwarded-proto': 'HTTPS' })).toMatch(/; Secure$/);
+    expect(await cookieFor({ 'x-forwarded-proto': 'https, http' })).toMatch(/; Secure$/);
+    expect(await cookieFor({})).not.toContain('Secure');
+    expect(await cookieFor({ 'x-forwarded-proto': 'http' })).not.toContain('Secure');
+  });
+
+  test('the secret link is not written to nginx’s logs', async ({ site }) => {
+    await fetch(site.url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual' });
+    await fetch(site.url('/after-the-link'));
+    const accessLog = await readFile(join(site.prefix, 'access.log'), 'utf8');
+    // The log works: the next request is in it; the link is not.
+    expect(accessLog).toContain('GET /after-the-link');
+    expect(accessLog).not.toContain(TOKEN);
+    expect(accessLog).not.toContain('/__backsoon/bypass');
+    expect(await site.errorLog()).not.toContain(TOKEN);
+  });
+
+  test('the app never sees the bypass cookie, with maintenance on or off', async ({ site, app }) => {
+    await app.start();
+    const send = (path: string, cookie: string): Promise<Response> => fetch(site.url(path), { headers: { cookie } });
+    await send('/off', `theme=dark; backsoon_bypass=${TOKEN}; session=abc`);
+    await site.maintenance(true);
+    expect((await send('/on', `theme=dark; backsoon_bypass=${TOKEN}; session=abc`)).status).toBe(200);
+    expect((await send('/first', `backsoon_bypass=${TOKEN};session=abc`)).status).toBe(200);
+    expect((await send('/last', `theme=dark; backsoon_bypass=${TOKEN}`)).status).toBe(200);
+    expect((await send('/alone', `backsoon_bypass=${TOKEN}`)).status).toBe(200);
+    // nginx finds the cookie whatever the case of its name: so does the strip.
+    expect((await send('/upper', `BACKSOON_BYPASS=${TOKEN}; session=abc`)).status).toBe(200);
+    // Twice (only a hand-made request has that): no cookie reaches the app at all.
+    await site.maintenance(false);
+    await send('/twice', `backsoon_bypass=${TOKEN}; a=1; backsoon_bypass=${TOKEN}`);
+    // Other cookies pass untouched, names that merely end like it included.
+    await send('/others', 'my_backsoon_bypass=1; session=abc');
+    expect(app.requests.map((r) => [r.url, r.headers.cookie])).toEqual([
+      ['/off', 'theme=dark; session=abc'],
+      ['/on', 'theme=dark; session=abc'],
+      ['/first', 'session=abc'],
+      ['/last', 'theme=dark'],
+      ['/alone', undefined],
+      ['/upper', 'session=abc'],
+      ['/twice', undefined],
+      ['/others', 'my_backsoon_bypass=1; session=abc'],
+    ]);
+  });
+
+  test('only ACME’s HTTP challenge stays open under /.well-known/; a path that climbs out of it gets 503', async ({ site, app }) => {
+    await app.start();
+    await site.maintenance(true);
+    expect((await rawGet(site, '/.well-known/acme-challenge/Xy_9-8dK2')).status).toBe(200);
+    for (const path of [
+      '/.well-known/..;/admin',
+      '/.well-known/acme-challenge/..;/admin',
+      '/.well-known/acme-challenge/%2e%2e;/admin',
+      '/.well-known/acme-challenge/x/../../admin',
+      '/.well-known/acme-challenge/',
+      '/.well-known/security.txt',
+    ]) {
+      expect((await rawGet(site, path)).status, path).toBe(503);
+    }
+    expect(app.requests.map((r) => r.url)).toEqual(['/.well-known/acme-challenge/Xy_9-8dK2']);
+  });
+
+  test('the flag file is not served; maintenance.json, which the page reads, is', async ({ site }) => {
+    await site.maintenance(true, { message: 'Back at noon.' });
+    expect((await fetch(site.url('/__backsoon/maintenance.on'))).status).toBe(404);
+    expect((await rawGet(site, '/__backsoon//maintenance.on')).status).toBe(404);
+    expect((await rawGet(site, '/__backsoon/%6daintenance.on')).status).toBe(404);
+    const info = await fetch(site.url('/__backsoon/maintenance.json'));
+    expect(info.status).toBe(200);
+    expect(await info.json()).toEqual({ message: 'Back at noon.' });
   });
 
   test('the secret is never in the page or anything under __backsoon/', async ({ site }) => {
@@ -97,6 +200,57 @@ test.describe('maintenance mode', () => {
     await page.goto(site.url(`/__backsoon/bypass?token=${TOKEN}`));
     await expect(page.locator('#app')).toBeVisible();
     expect(page.url()).toBe(site.url('/'));
+    expect((await page.context().cookies()).map((c) => c.name)).toEqual(['backsoon_bypass']);
+    expect(app.requests.filter((r) => r.headers.cookie !== undefined)).toEqual([]);
+  });
+});
+
+test.describe('the bypass cookie and apps behind FastCGI or uwsgi', () => {
+  test.use({ siteOptions: { vhost: join(VHOSTS, 'app-cookie-params.conf') } });
+
+  /** Whether nginx has sent a whole request: uwsgi's header gives its size; FastCGI ends with an empty STDIN record. */
+  const complete = (bytes: Buffer): boolean =>
+    bytes[0] === 0 ? bytes.length >= 4 && bytes.length >= 4 + bytes.readUInt16LE(1) : bytes.includes(Buffer.from([1, 5, 0, 1, 0, 0, 0, 0]));
+
+  test('their HTTP_COOKIE param replaces the Cookie header: the app gets the other cookies only', async ({ site, app }) => {
+    // The test app speaks HTTP only: a plain listener on its port records what nginx sends.
+    const requests: Buffer[] = [];
+    const listener = createServer((socket: Socket) => {
+      let bytes = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        if (!complete(bytes)) return;
+        requests.push(bytes);
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(app.port, '127.0.0.1', resolve));
+    try {
+      for (const path of ['/fastcgi/x', '/uwsgi/x']) {
+        await fetch(site.url(path), { headers: { cookie: `a=1; backsoon_bypass=${TOKEN}; b=2` } });
+      }
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+    expect(requests).toHaveLength(2);
+    for (const bytes of requests) {
+      const text = bytes.toString('latin1');
+      expect(text.split('HTTP_COOKIE')).toHaveLength(2);
+      expect(text).toContain('a=1; b=2');
+      expect(text).not.toContain(TOKEN);
+    }
+  });
+});
+
+test.describe('maintenance with paths the operator keeps open', () => {
+  test.use({ siteOptions: { staff: { openPaths: ['"~^/\\.well-known/security\\.txt$"'] } } });
+
+  test('a path added to the staff file reaches the app; the rest of /.well-known/ does not', async ({ site, app }) => {
+    await app.start();
+    await site.maintenance(true);
+    expect((await rawGet(site, '/.well-known/security.txt')).status).toBe(200);
+    expect((await rawGet(site, '/.well-known/security.txt/..;/admin')).status).toBe(503);
+    expect((await rawGet(site, '/.well-known/change-password')).status).toBe(503);
   });
 });
 

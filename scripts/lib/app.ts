@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmodSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 
@@ -18,8 +18,8 @@ export class DemoApp {
    * for the app's own maintenance page).
    */
   status = 200;
-  /** Requests seen since the app was created: method and URL. */
-  readonly requests: { method: string; url: string }[] = [];
+  /** Requests seen since the app was created: method, URL and the headers nginx passed on. */
+  readonly requests: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
   /**
    * Which service worker the app's pages register: none, backsoon's own
    * (one script tag, as the README says), or the app's own worker at
@@ -87,7 +87,7 @@ export class DemoApp {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
-    this.requests.push({ method, url });
+    this.requests.push({ method, url, headers: req.headers });
     if (url === '/app-sw.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
       res.end(`importScripts('/__backsoon/sw-import.js');

@@ -35,12 +35,21 @@ export interface NginxOptions {
 export interface StaffEntries {
   /** Addresses or CIDR ranges that bypass maintenance. */
   ips?: string[];
-  /** Bypass tokens for the secret link. */
+  /** Bypass tokens for the secret link, written as the staff file says (`"~^<token>$" 1;`). */
   tokens?: string[];
+  /** More paths open during maintenance: map keys as the operator writes them (`"~^/healthz$"`). */
+  openPaths?: string[];
 }
 
-/** The shipped staff file with entries added under its two `default 0;` lines. */
-export function staffConfig(template: string, staff: StaffEntries = {}): string {
+/** Where the README's install puts the snippets; the staff file includes the kit's http half from there. */
+export const INSTALLED_SNIPPETS = '/etc/nginx/snippets/backsoon';
+
+/**
+ * The shipped staff file as an operator edits it: entries added under the
+ * `default 0;` line of each of its blocks, and its include of the kit's
+ * http half pointed at `snippets` (this checkout's, unless told).
+ */
+export function staffConfig(template: string, staff: StaffEntries = {}, snippets = SNIPPETS): string {
   const insert = (text: string, block: string, lines: string[]): string => {
     const at = text.indexOf(block);
     const defaultLine = text.indexOf('default 0;', at);
@@ -48,8 +57,11 @@ export function staffConfig(template: string, staff: StaffEntries = {}): string 
     const end = defaultLine + 'default 0;'.length;
     return text.slice(0, end) + lines.map((l) => `\n    ${l}`).join('') + text.slice(end);
   };
-  let text = insert(template, 'geo $backsoon_staff_ip {', (staff.ips ?? []).map((ip) => `${ip} 1;`));
-  text = insert(text, 'map $cookie_backsoon_bypass $backsoon_staff_cookie {', (staff.tokens ?? []).map((t) => `"${t}" 1;`));
+  if (!template.includes(`include ${INSTALLED_SNIPPETS}/`)) throw new Error(`staff template: no include of ${INSTALLED_SNIPPETS}/`);
+  let text = template.replaceAll(`include ${INSTALLED_SNIPPETS}/`, `include ${snippets}/`);
+  text = insert(text, 'geo $backsoon_staff_ip {', (staff.ips ?? []).map((ip) => `${ip} 1;`));
+  text = insert(text, 'map $backsoon_token $backsoon_staff_token {', (staff.tokens ?? []).map((t) => `"~^${t}$" 1;`));
+  text = insert(text, 'map $uri $backsoon_maintenance_open {', (staff.openPaths ?? []).map((key) => `${key} 1;`));
   return text;
 }
 
@@ -200,6 +212,13 @@ export class RunningNginx {
     else await rm(join(folder, 'maintenance.on'), { force: true });
     if (info === undefined) await rm(join(folder, 'maintenance.json'), { force: true });
     else await writeFile(join(folder, 'maintenance.json'), typeof info === 'string' ? info : JSON.stringify(info));
+  }
+
+  /** The whole configuration as `nginx -T` prints it: each file it read, after a `# configuration file PATH:` line. */
+  dump(): string {
+    const result = spawnSync(NGINX, ['-T', '-q', '-p', this.prefix, '-e', join(this.prefix, 'error.log'), '-c', this.conf], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`nginx -T failed:\n${result.stderr}`);
+    return result.stdout;
   }
 
   errorLog(): Promise<string> {

@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, NGINX, REPO, SNIPPETS } from '../scripts/lib/nginx.js';
+
+/**
+ * A Debian nginx in a temporary folder, for running the README's install
+ * and upgrade steps word for word without touching the machine's own
+ * /etc/nginx or /var/www: Debian's files (e2e/debian/) are laid out as the
+ * package lays them out, under the folder, and absolute paths, in the
+ * README's commands and in every configuration file, are rewritten under
+ * it. Nothing else is changed but what a sandbox needs: the site listens on
+ * a free loopback port instead of 80, and nginx's temporary files go under
+ * the folder.
+ */
+
+const DEBIAN = join(REPO, 'e2e/debian');
+
+/** The absolute paths of Debian's layout that the sandbox moves under its folder. */
+const SYSTEM_PATHS = ['/etc/nginx', '/var/www/html', '/var/www/backsoon', '/var/log/nginx', '/var/lib/nginx', '/run/nginx.pid'];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The fenced block of README.md that follows `<!-- e2e/debian-install.spec.ts: NAME -->`, as written. */
+export function readmeBlock(readme: string, name: string): string {
+  const marker = `<!-- e2e/debian-install.spec.ts: ${name} -->`;
+  const at = readme.indexOf(marker);
+  if (at < 0) throw new Error(`README.md: no block marked "${marker}"`);
+  const fence = /^([ \t]*)```[a-z]*\n([\s\S]*?)^\1```$/m.exec(readme.slice(at + marker.length));
+  if (!fence) throw new Error(`README.md: no fenced block after "${marker}"`);
+  const indent = fence[1]!;
+  return fence[2]!
+    .split('\n')
+    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+    .join('\n');
+}
+
+export class DebianSandbox {
+  private constructor(
+    /** The folder that stands for `/`. */
+    readonly root: string,
+    /** A checkout of backsoon, built: where the README's commands run. */
+    readonly checkout: string,
+    readonly port: number,
+  ) {}
+
+  /** Debian's nginx files laid out under a new folder, its default site enabled, and a checkout with dist/ built. */
+  static async create(port: number): Promise<DebianSandbox> {
+    const root = await mkdtemp(join(tmpdir(), 'backsoon-debian-'));
+    // nginx's workers run as www-data (Debian's `user` line): they read the site from here.
+    await chmod(root, 0o755);
+    const sandbox = new DebianSandbox(root, join(root, 'checkout'), port);
+    const etc = sandbox.path('/etc/nginx');
+    for (const dir of ['conf.d', 'modules-enabled', 'sites-available', 'sites-enabled', 'snippets']) await mkdir(join(etc, dir), { recursive: true });
+    for (const dir of ['/var/www/html', '/var/log/nginx', '/var/lib/nginx', '/run']) await mkdir(sandbox.path(dir), { recursive: true });
+    await copyFile(join(DEBIAN, 'proxy_params'), join(etc, 'proxy_params'));
+    await copyFile('/etc/nginx/mime.types', join(etc, 'mime.types'));
+    // Debian's nginx.conf, with nginx's temporary files (compiled in under
+    // /var/lib/nginx) moved into the sandbox with the rest.
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path /var/lib/nginx/${t};`).join(' ');
+    const conf = await readFile(join(DEBIAN, 'nginx.conf'), 'utf8');
+    if (!conf.includes('\nhttp {\n')) throw new Error('e2e/debian/nginx.conf: no http block');
+    await writeFile(join(etc, 'nginx.conf'), conf.replace('\nhttp {\n', `\nhttp {\n\t${temp} # sandbox only\n`));
+    // Debian's default site, enabled by a symlink as the package does, on a free loopback port.
+    const site = (await readFile(join(DEBIAN, 'sites-available-default'), 'utf8'))
+      .replace('\tlisten 80 default_server;\n', `\tlisten 127.0.0.1:${port} default_server; # sandbox only\n`)
+      .replace('\tlisten [::]:80 default_server;\n', '');
+    await writeFile(join(etc, 'sites-available/default'), site);
+    await symlink('/etc/nginx/sites-available/default', join(etc, 'sites-enabled/default'));
+    await cp(DIST, join(sandbox.checkout, 'dist'), { recursive: true });
+    await cp(SNIPPETS, join(sandbox.checkout, 'nginx-snippets'), { recursive: true });
+    await sandbox.remapConfig();
+    return sandbox;
+  }
+
+  /** Where a path of Debian's layout is in the sandbox. */
+  path(system: string): string {
+    return join(this.root, system);
+  }
+
+  /** Text with Debian's absolute paths moved under the sandbox; text already moved stays as it is. */
+  remap(text: string): string {
+    return SYSTEM_PATHS.reduce(
+      (out, system) => out.replace(new RegExp(`(?<!${escapeRegExp(this.root)})${escapeRegExp(system)}`, 'g'), this.root + system),
+      text,
+    );
+  }
+
+  /** Moves the paths of every file under the sandbox's /etc/nginx (the README's steps add files there). */
+  async remapConfig(): Promise<void> {
+    const etc = this.path('/etc/nginx');
+    for (const entry of await readdir(etc, { recursive: true, withFileTypes: true })) {
+      const file = join(entry.parentPath, entry.name);
+      if (entry.isSymbolicLink()) {
+        const target = await readlink(file);
+        if (this.remap(target) === target) continue;
+        await rm(file);
+        await symlink(this.remap(target), file);
+      } else if (entry.isFile()) {
+        const text = await readFile(file, 'utf8');
+        const moved = this.remap(text);
+        if (moved !== text) await writeFile(file, moved);
+      }
+    }
+  }
+
+  /**
+   * Runs README lines in bash in the checkout, with Debian's paths moved
+   * under the sandbox, `sudo` running its command as it is (the tests run
+   * as root, as the README's reader does after sudo), and `nginx` running
+   * Debian's nginx binary on the sandbox's configuration.
+   */
+  run(lines: string): Promise<{ status: number | null; output: string }> {
+    const prelude = [
+      'set -e',
+      'sudo() { "$@"; }',
+      `nginx() { command ${NGINX} -p '${this.root}/' -e '${this.path('/var/log/nginx/error.log')}' -c '${this.path('/etc/nginx/nginx.conf')}' "$@"; }`,
+    ].join('\n');
+    // Asynchronous, so that a test can send requests while the lines run.
+    const child = spawn('bash', ['-c', `${prelude}\n${this.remap(lines)}`], { cwd: this.checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, output }));
+    });
+  }
+
+  /** The nginx master's pid, while one runs. */
+  async masterPid(): Promise<number | undefined> {
+    const text = await readFile(this.path('/run/nginx.pid'), 'utf8').catch(() => '');
+    const pid = Number.parseInt(text, 10);
+    if (!Number.isInteger(pid)) return undefined;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stops the nginx this sandbox started, if any, waits for it to exit, and removes the folder. */
+  async destroy(): Promise<void> {
+    const pid = await this.masterPid();
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 5000;
+      while ((await this.masterPid()) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    }
+    await rm(this.root, { recursive: true, force: true });
+  }
+}

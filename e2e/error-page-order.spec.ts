@@ -1,0 +1,45 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkErrorPageOrder } from '../scripts/lib/error-page-order.js';
+import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
+
+// Issue 9: an `error_page 500 502 503 504 /50x.html;` line before the
+// include silently wins. What nginx does in each order, and the check that
+// `backsoon check` runs on `nginx -T` finding the line.
+
+const SITE_PAGE = "the site's own 50x page";
+
+test.describe('an error_page line for 502 before backsoon’s include', () => {
+  test.use({ siteOptions: { vhost: join(VHOSTS, 'error-page-first.conf') } });
+
+  test('wins without a word from nginx -t; the check names the line', async ({ site, page }) => {
+    await writeFile(join(site.root, '50x.html'), SITE_PAGE);
+    for (const path of ['/x', '/deep/path?q=1']) {
+      const response = await fetch(site.url(path), { headers: BROWSER });
+      expect(response.status).toBe(502);
+      expect(response.headers.get('x-backsoon')).toBeNull();
+      expect(await response.text()).toBe(SITE_PAGE);
+    }
+    await page.goto(site.url('/x'));
+    await expect(page.locator('body')).toHaveText(SITE_PAGE);
+
+    const findings = checkErrorPageOrder(site.dump());
+    expect(findings.map((f) => [f.file?.endsWith('/vhost.conf'), f.line, f.codes])).toEqual([[true, 9, [502, 504]]]);
+  });
+});
+
+test.describe('the same line after backsoon’s include', () => {
+  test.use({ siteOptions: { vhost: join(VHOSTS, 'error-page-last.conf') } });
+
+  test('leaves 502 to backsoon and keeps 500 for the site; the check finds nothing', async ({ site, app, page }) => {
+    await writeFile(join(site.root, '50x.html'), SITE_PAGE);
+    await page.goto(site.url('/x'));
+    await expectBacksoonPage(page);
+    // The app's own 500 is not proxy-intercepted: it passes through as ever.
+    app.status = 500;
+    await app.start();
+    await expect(page.locator('#app')).toHaveAttribute('data-status', '500');
+    await expect(page.locator('#asked')).toHaveText('/x');
+    expect(checkErrorPageOrder(site.dump())).toEqual([]);
+  });
+});
