@@ -11,7 +11,14 @@ import { createNavigationHandler } from './navigation-handler.js';
 const KIT = /^\/__backsoon\//;
 
 export interface RouteOptions {
-  /** Turn navigation preload on (the standalone worker does; an app's own worker decides for itself). */
+  /**
+   * Turn navigation preload on. The standalone worker does: its handler goes
+   * to the network on every navigation, and preload starts that request
+   * while the worker is still booting, so the worker never slows the app's
+   * pages. Firefox answers a failed preload differently from Chromium and
+   * WebKit; `outageOf` takes both for "no answer". An app's own worker
+   * decides for itself, so `sw-import.js` leaves it off.
+   */
   navigationPreload: boolean;
 }
 
