@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
 
-/** What the worker precaches, from dist/: the pages and their languages. brand.css is kept fresh at run time instead. */
+/** What the worker precaches, from dist/: the pages and their languages. brand.css is fetched at install and kept fresh network first instead (src/sw/routes.ts). */
 export const PRECACHE_PATTERNS = ['index.html', 'maintenance.html', 'locales/*.json'];
 
 /**
