@@ -1,7 +1,7 @@
 import { setCacheNameDetails } from 'workbox-core';
 import * as navigationPreload from 'workbox-navigation-preload';
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
-import { warmStrategyCache } from 'workbox-recipes';
+import { warmStrategyCache } from 'workbox-recipes/warmStrategyCache.js';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { CACHE_PREFIX } from './cache-prefix.js';
