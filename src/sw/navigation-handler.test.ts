@@ -49,10 +49,10 @@ describe('the navigation handler', () => {
   const navigation = (preloadResponse: Promise<Response | undefined>): Options =>
     ({ request: new Request('http://127.0.0.1/orders?id=7'), event: { preloadResponse }, url: new URL('http://127.0.0.1/orders?id=7') }) as unknown as Options;
 
-  // Workbox issue 3134: with navigation preload on and the server unreachable,
-  // Firefox resolves `preloadResponse` with a network error (type "error",
-  // status 0) where Chromium rejects it. Passed on, it showed Firefox's own
-  // "Unable to connect" instead of the page.
+  // Issue 9, item 4 (compare Workbox issue 3134): with navigation preload on
+  // and the server unreachable, Firefox resolves `preloadResponse` with a
+  // network error (type "error", status 0) where Chromium rejects it. Passed
+  // on, it showed Firefox's own "Unable to connect" instead of the page.
   it('shows the page when the preload resolved with a network error (Firefox)', async () => {
     const response = await createNavigationHandler(find)(navigation(Promise.resolve(Response.error())));
     expect(response.status).toBe(503);
