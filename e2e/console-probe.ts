@@ -22,7 +22,7 @@ export const CONSOLE_PROBE = `(() => {
   }
 })();`;
 
-const CSP_META = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/;
+const CSP_META = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"\s*\/?>/;
 
 /**
  * Installs the probe in a built page, as the operator edits an attribute
