@@ -65,9 +65,14 @@ async function webkitVisitor(driver: WebDriver): Promise<Visitor> {
   };
 }
 
-/** The built pages as each engine's tests serve them: WebKit's carry the console probe. */
-export function pageFor(engine: Engine, edit: (html: string) => string = (html) => html): (html: string) => string {
-  return engine === 'webkit' ? (html) => withConsoleProbe(edit(html)) : edit;
+/**
+ * The edit to the built pages (startNginx's `page`) for an engine's tests:
+ * `edit`, and in WebKit the console probe after it. None at all, when there
+ * is nothing to change, so that the pages stay as built (their .gz too).
+ */
+export function pageFor(engine: Engine, edit?: (html: string) => string): ((html: string) => string) | undefined {
+  if (engine === 'webkit') return (html) => withConsoleProbe(edit ? edit(html) : html);
+  return edit;
 }
 
 interface EngineFixtures {
