@@ -4,7 +4,8 @@ import { CHROMIUM_LAUNCH } from './scripts/lib/chromium.js';
 /**
  * End-to-end tests: Debian's Chromium (Playwright cannot download its own
  * browser here) against a real nginx and a real Node app, both started by
- * the fixtures in e2e/fixtures.ts on free ports.
+ * the fixtures in e2e/fixtures.ts on free ports. e2e/engines.spec.ts drives
+ * Debian's Firefox ESR and WebKitGTK from the same runner (e2e/engines.ts).
  */
 export default defineConfig({
   testDir: 'e2e',

@@ -53,6 +53,24 @@ test('the service worker picks up an edited brand.css, and keeps it for offline 
   });
 });
 
+// Issue 9, item 5.
+test('brand.css is there offline for a visitor who never saw the page online', async ({ page, site, app, context }) => {
+  // The operator's branding, in place before this visitor's first visit.
+  await writeFile(join(site.root, '__backsoon/brand.css'), ':root { --backsoon-accent: rgb(120, 20, 90); }\n');
+  app.worker = 'backsoon';
+  await app.start();
+  // Only the app's own pages were seen: the worker installed from one of them.
+  await page.goto(site.url('/home'));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await context.setOffline(true);
+  await page.goto(site.url('/offline'));
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect.poll(() => accentOf(page)).toBe('rgb(120, 20, 90)');
+  await page.evaluate(async () => {
+    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+  });
+});
+
 test.describe('a build from a config file', () => {
   let work: string;
   let dist: string;

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the demo and the tests run are here:
-# Debian's nginx and chromium packages (real ones: never a mock). Installs
-# the missing ones with apt-get when it can (root, Debian); otherwise says
-# which command to run, and fails.
-#   bash scripts/system-deps.sh nginx [chromium]
+# Debian's packages (real ones: never a mock). Takes program names; installs
+# the packages of the missing ones with apt-get when it can (root, Debian);
+# otherwise says which command to run, and fails.
+#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb]
 set -euo pipefail
+
+# The Debian package that brings a program, where the names differ.
+package_of() {
+  case "$1" in
+    WebKitWebDriver) echo webkit2gtk-driver ;; # MiniBrowser comes with it (libwebkit2gtk-4.1-0)
+    Xvfb | xvfb-run) echo xvfb ;;
+    *) echo "$1" ;;
+  esac
+}
 
 missing=()
 for program in "$@"; do
-  command -v "$program" >/dev/null 2>&1 || missing+=("$program")
+  command -v "$program" >/dev/null 2>&1 || missing+=("$(package_of "$program")")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

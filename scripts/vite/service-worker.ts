@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Logger, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
 
-/** What the worker precaches, from dist/: the pages and their languages. brand.css is kept fresh at run time instead. */
+/** What the worker precaches, from dist/: the pages and their languages. brand.css is fetched at install and kept fresh network first instead (src/sw/routes.ts). */
 export const PRECACHE_PATTERNS = ['index.html', 'maintenance.html', 'locales/*.json'];
 
 /** What this plugin writes into dist/. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE_URLS, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
+import { PAGE_URLS, createNavigationHandler, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
 
 const PAGE = '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
 const find = async (url: string): Promise<Response | undefined> =>
@@ -13,6 +13,11 @@ describe('the worker’s decision', () => {
     expect(outageOf(new Response('', { status: 502, headers: { 'X-Backsoon': 'crash' } }))).toBe('crash');
     expect(outageOf(new Response('', { status: 503, headers: { 'X-Backsoon': 'maintenance' } }))).toBe('maintenance');
     expect(outageOf(undefined)).toBe('unreachable');
+  });
+
+  it('takes a network-error response for no answer (Firefox resolves a failed navigation preload with one)', () => {
+    expect(Response.error().type).toBe('error');
+    expect(outageOf(Response.error())).toBe('unreachable');
   });
 
   it('answers with the cached page and nginx’s own status and Retry-After', async () => {
@@ -48,5 +53,32 @@ describe('the worker’s decision', () => {
 
   it('gives nothing when the page is not cached, so the network’s answer stands', async () => {
     expect(await pageResponse('crash', undefined, 'GET', async () => undefined)).toBeUndefined();
+  });
+});
+
+describe('the navigation handler', () => {
+  type Options = Parameters<ReturnType<typeof createNavigationHandler>>[0];
+  /** A navigation's fetch event as the handler sees it: only `preloadResponse` is read. */
+  const navigation = (preloadResponse: Promise<Response | undefined>): Options =>
+    ({ request: new Request('http://127.0.0.1/orders?id=7'), event: { preloadResponse }, url: new URL('http://127.0.0.1/orders?id=7') }) as unknown as Options;
+
+  // Issue 9, item 4 (compare Workbox issue 3134): with navigation preload on
+  // and the server unreachable, Firefox resolves `preloadResponse` with a
+  // network error (type "error", status 0) where Chromium rejects it. Passed
+  // on, it showed Firefox's own "Unable to connect" instead of the page.
+  it('shows the page when the preload resolved with a network error (Firefox)', async () => {
+    const response = await createNavigationHandler(find)(navigation(Promise.resolve(Response.error())));
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('kind="crash"');
+  });
+
+  it('shows the page when the preload rejected (Chromium)', async () => {
+    const response = await createNavigationHandler(find)(navigation(Promise.reject(new TypeError('network error'))));
+    expect(response.status).toBe(503);
+  });
+
+  it('passes the app’s preloaded answer on untouched', async () => {
+    const app = new Response('app', { status: 200 });
+    expect(await createNavigationHandler(find)(navigation(Promise.resolve(app)))).toBe(app);
   });
 });

@@ -15,9 +15,15 @@ export type Outage = 'crash' | 'maintenance' | 'unreachable';
  * Decides from the network's answer: no answer at all (the server or the
  * network is down), nginx's own error page (the marker), or the app's own
  * response, which is never touched, its 500s included.
+ *
+ * A network-error response (`type` "error", status 0) is no answer either.
+ * `fetch()` rejects instead of giving one, but Firefox resolves a failed
+ * navigation preload with it where Chromium rejects: passed on to
+ * `respondWith()`, it made Firefox show its own "Unable to connect" page.
+ * https://github.com/GoogleChrome/workbox/issues/3134
  */
 export function outageOf(response: Response | undefined): Outage | undefined {
-  if (!response) return 'unreachable';
+  if (!response || response.type === 'error') return 'unreachable';
   const marker = response.headers.get(MARKER_HEADER);
   if (marker === null) return undefined;
   return marker.trim().toLowerCase() === 'maintenance' ? 'maintenance' : 'crash';
@@ -75,7 +81,8 @@ export async function pageResponse(
  * always (app responses are never cached); the cached backsoon page when
  * the network fails or nginx answers with its own error page. Navigation
  * preload responses are checked too: they skip Workbox plugins, so the
- * check cannot live in a plugin.
+ * check cannot live in a plugin. (Workbox's own strategies pass a Firefox
+ * network-error preload on as it is: see `outageOf`.)
  *
  * @param find looks a page up in the cache (workbox-precaching's matchPrecache)
  */
@@ -90,7 +97,7 @@ export function createNavigationHandler(find: (url: string) => Promise<Response 
     }
     const outage = outageOf(response);
     if (outage === undefined && response) return response;
-    const page = await pageResponse(outage ?? 'unreachable', response, request.method, find);
+    const page = await pageResponse(outage ?? 'unreachable', outage === 'unreachable' ? undefined : response, request.method, find);
     return page ?? response ?? Response.error();
   };
 }
