@@ -158,25 +158,44 @@ function sleep(ms) {
 /** Statuses whose `r.return()` text is taken for the Location, not the body. */
 var REDIRECTS = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
 
-/** Sends the app's answer to a try as the held request's own answer. */
+/**
+ * The body as a string that njs 0.7's r.send() writes back byte for byte,
+ * or undefined when it is not valid UTF-8.
+ */
+function bodyText(reply, body) {
+    var text = reply.responseText;
+    return typeof text === 'string' && Buffer.from(text).equals(body) ? text : undefined;
+}
+
+/**
+ * Sends the app's answer to a try as the held request's own answer: its
+ * status, headers and body. nginx adds a Content-Length of its own.
+ */
 function deliver(r, reply) {
     var body = reply.responseBuffer;
+    var withBody = r.method !== 'HEAD' && body !== undefined && body.length > 0;
+    // njs 0.7's r.send() takes strings only and r.return() takes a
+    // redirect's text for its Location: a redirect's body goes out as
+    // text, or nginx writes its own when that text is not UTF-8.
+    var text = withBody && REDIRECTS[reply.status] ? bodyText(reply, body) : undefined;
+    var nginxBody = withBody && REDIRECTS[reply.status] && text === undefined;
     for (var name in reply.headersOut) {
-        if (!HOP_BY_HOP[name.toLowerCase()]) r.headersOut[name] = reply.headersOut[name];
+        var lower = name.toLowerCase();
+        if (HOP_BY_HOP[lower] || (nginxBody && lower === 'location')) continue;
+        r.headersOut[name] = reply.headersOut[name];
     }
-    if (r.method === 'HEAD' || !body || body.length === 0) {
+    if (nginxBody) {
+        r.return(reply.status, reply.headersOut['Location'] || '');
+    } else if (withBody && text === undefined) {
+        r.return(reply.status, body);
+    } else {
         // A HEAD keeps the app's own length of the body it would have sent.
-        var length = r.method === 'HEAD' ? reply.headersOut['Content-Length'] : '0';
+        var length = r.method === 'HEAD' ? reply.headersOut['Content-Length'] : String(withBody ? body.length : 0);
         if (length !== undefined) r.headersOut['Content-Length'] = length;
         r.status = reply.status;
         r.sendHeader();
+        if (withBody) r.send(text);
         r.finish();
-    } else if (REDIRECTS[reply.status]) {
-        // nginx writes its own short body for a redirect.
-        r.return(reply.status, reply.headersOut['Location'] || '');
-    } else {
-        // One call with the Buffer: njs 0.7's r.send() takes strings only.
-        r.return(reply.status, body);
     }
 }
 
