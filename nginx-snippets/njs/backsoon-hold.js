@@ -27,7 +27,7 @@ var DEFAULT_HOLD_FOR = 5000;
  * set. A refused connection costs the app nothing; a held visitor waits at
  * most this long after the app is back.
  */
-var DEFAULT_HOLD_EVERY = 250;
+var DEFAULT_HOLD_EVERY = 500;
 
 /** Longest `$backsoon_hold_for` taken: a held request keeps a connection open all along. */
 var MAX_HOLD_FOR = 60000;
@@ -199,24 +199,8 @@ function deliver(r, reply) {
     }
 }
 
-/**
- * A try failed before the app answered: tell the held request whether the
- * app refused it (try again) or got it (never send it again). Variables are
- * shared between a request and its subrequests, and the app cannot set them.
- */
-function recordTry(r) {
-    r.variables.backsoon_hold_verdict = neverConnected(r.variables.upstream_connect_time)
-        ? 'refused'
-        : String(lastStatus(r.variables.upstream_status));
-    r.return(204);
-}
-
-/** The content handler of @backsoon_hold. */
+/** The content handler of @backsoon_hold, for a request that got a 502 or a 504. */
 async function hold(r) {
-    if (r.variables.backsoon_hold_tries) {
-        recordTry(r);
-        return;
-    }
     var status = lastStatus(r.variables.upstream_status);
     if (r.uri.indexOf('/__backsoon/') === 0
         || !neverConnected(r.variables.upstream_connect_time)
@@ -230,18 +214,22 @@ async function hold(r) {
         var delay = nextDelay(Date.now() - started, settings);
         if (delay < 0) break;
         await sleep(delay);
+        // A try that fails before the app answers comes back through
+        // @backsoon_hold, which marks it (variables are shared between a
+        // request and its subrequests; the app cannot set them) and ends
+        // it without running this script again.
         r.variables.backsoon_hold_tries = String(tries);
-        r.variables.backsoon_hold_verdict = '';
+        r.variables.backsoon_hold_failed = '';
         var reply = await r.subrequest(r.uri, { args: r.variables.args || '', method: r.method });
-        var verdict = r.variables.backsoon_hold_verdict;
-        if (verdict === 'refused') continue;
-        if (verdict) {
-            // The app got the request and failed: it is never sent again.
-            r.return(Number(verdict));
+        if (!r.variables.backsoon_hold_failed) {
+            deliver(r, reply);
             return;
         }
-        deliver(r, reply);
-        return;
+        if (!neverConnected(reply.variables.upstream_connect_time)) {
+            // The app got the request and failed: it is never sent again.
+            r.return(lastStatus(reply.variables.upstream_status));
+            return;
+        }
     }
     // Held for the whole time: backsoon's page, through the server's error_page.
     r.return(status);

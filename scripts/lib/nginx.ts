@@ -36,6 +36,8 @@ export interface NginxOptions {
   dist?: string;
   /** Dynamic modules to load (`load_module`), by name, from NGINX_MODULES. @default none */
   modules?: string[];
+  /** worker_connections of the one worker (clients and upstreams together). @default 256 */
+  workerConnections?: number;
 }
 
 export interface StaffEntries {
@@ -84,12 +86,12 @@ export async function linkSnippets(confFolder: string): Promise<void> {
   await symlink(SNIPPETS, join(confFolder, 'snippets/backsoon'));
 }
 
-function mainConfig(prefix: string, vhostPath: string, modules?: string[]): string {
+function mainConfig(prefix: string, vhostPath: string, modules?: string[], workerConnections = 256): string {
   return `# Written by scripts/lib/nginx.ts for one run.
 ${loadModules(modules)}worker_processes 1;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log notice;
-events { worker_connections 256; }
+events { worker_connections ${workerConnections}; }
 http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -240,7 +242,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const vhostPath = join(prefix, 'vhost.conf');
   await writeFile(vhostPath, fillTemplate(await readFile(options.vhost, 'utf8'), vars));
   const conf = join(prefix, 'nginx.conf');
-  await writeFile(conf, mainConfig(prefix, vhostPath, options.modules));
+  await writeFile(conf, mainConfig(prefix, vhostPath, options.modules, options.workerConnections));
   testConfig(prefix, conf);
   const nginx = new RunningNginx(port, prefix, root, conf);
   try {

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import hold from '../../nginx-snippets/njs/backsoon-hold.js';
+import { SNIPPETS } from '../lib/nginx.js';
 
 // The hold's decisions, from the very file nginx runs (njs 0.7.9): pure
 // functions of the variables' values, no nginx, no clock.
@@ -20,8 +23,15 @@ describe('parseDuration', () => {
 });
 
 describe('holdSettings', () => {
-  it('defaults to a 5 s hold with a try every 250 ms', () => {
-    expect(hold.holdSettings(undefined, undefined)).toEqual({ holdFor: 5000, every: 250 });
+  it('defaults to a 5 s hold with a try every 500 ms', () => {
+    expect(hold.holdSettings(undefined, undefined)).toEqual({ holdFor: 5000, every: 500 });
+  });
+
+  it('has the defaults that http/backsoon-hold.conf declares', () => {
+    const conf = readFileSync(join(SNIPPETS, 'http/backsoon-hold.conf'), 'utf8');
+    const declared = (name: string): string | undefined => new RegExp(`^js_var \\$${name} (\\S+);$`, 'm').exec(conf)?.[1];
+    expect(declared('backsoon_hold_for')).toBeDefined();
+    expect(hold.holdSettings(declared('backsoon_hold_for'), declared('backsoon_hold_every'))).toEqual(hold.holdSettings(undefined, undefined));
   });
 
   it('caps the hold at a minute and the pace at 50 ms', () => {
