@@ -123,7 +123,10 @@ server {
     await sleep(MEASURE);
     const rssPeak = rssKb(worker);
     const cpuHeld = cpuSeconds(worker) - cpuBefore;
-    const logGrowth = (await nginx.errorLog()).length - logBefore;
+    const logAdded = (await nginx.errorLog()).slice(logBefore);
+    const logGrowth = logAdded.length;
+    // Each refused try logs one "connect() failed" line.
+    const tries = (logAdded.match(/connect\(\) failed/g) ?? []).length;
     await app.start();
     const upAt = Date.now();
     const results = await outcomes;
@@ -136,11 +139,10 @@ server {
     const waits = served.map((r) => startedAt + r.ms - upAt).sort((a, b) => a - b);
     const held = served.length;
     const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
-    const perSecond = (1000 / (parseFloat(every) * (every.endsWith('ms') ? 1 : 1000))) * writing;
-    const perTry = perSecond > 1 ? `${(((rssPeak - rssIn) * 1024) / (perSecond * (MEASURE / 1000))).toFixed(0)} B` : '–';
+    const perTry = tries > 0 ? `${(((rssPeak - rssIn) * 1024) / tries / 1024).toFixed(1)} KB (${tries} tries)` : '–';
     console.log(
       `cap ${cap}, every ${every}: ${writing} held (all in after ${inAfter} ms); ${held} served, ${pagesAtOnce} pages, ${failed} failed, ${other} other; ` +
-        `RSS ${rssBefore} → ${rssIn} → ${rssPeak} KB; CPU ${cpuHeld.toFixed(2)} s over ${MEASURE / 1000} s; error log +${(logGrowth / 1e6).toFixed(1)} MB`,
+        `RSS ${rssBefore} → ${rssIn} → ${rssPeak} KB; ${tries} tries; CPU ${cpuHeld.toFixed(2)} s over ${MEASURE / 1000} s; error log +${(logGrowth / 1e6).toFixed(1)} MB`,
     );
     return `| ${cap} | ${every} | ${writing} | ${held} | ${pagesAtOnce} | ${failed + other} | ${mb(rssBefore)} | ${mb(rssIn)} | ${writing ? ((rssIn - rssBefore) / writing).toFixed(1) : '–'} KB | ${mb(rssPeak)} | ${perTry} | ${mb(rssAfter)} | ${((cpuHeld / (MEASURE / 1000)) * 100).toFixed(0)}% | ${(logGrowth / 1e6 / (MEASURE / 1000)).toFixed(2)} MB/s | ${(percentile(waits, 0.5) / 1000).toFixed(2)} s / ${((waits.at(-1) ?? NaN) / 1000).toFixed(2)} s |`;
   } finally {

@@ -102,6 +102,8 @@ interface Row {
   held: number;
   maxTries: number;
   noLiveUpstreams: number;
+  /** The network errors of the loads that got no answer. */
+  errors: string[];
 }
 
 async function runScenario(scenario: Scenario, nginx: RunningNginx, folder: string): Promise<Row> {
@@ -147,6 +149,7 @@ async function runScenario(scenario: Scenario, nginx: RunningNginx, folder: stri
       held: heldTries.length,
       maxTries: Math.max(0, ...heldTries),
       noLiveUpstreams: (errorLog.match(/no live upstreams/g) ?? []).length,
+      errors: around.flatMap((l) => (l.error ? [l.error] : [])),
     };
   } finally {
     await a.stop();
@@ -160,6 +163,9 @@ function note(row: Row): string {
   const notes: string[] = [];
   if (row.held) notes.push(`${row.held} loads held, ≤ ${row.maxTries} tries`);
   if (row.noLiveUpstreams) notes.push(`"no live upstreams" ${row.noLiveUpstreams}×`);
+  if (row.around.resent) notes.push(`${row.around.resent} sent again by the client (a kept-alive connection closed)`);
+  const errorCodes = [...new Set(row.errors)];
+  if (errorCodes.length) notes.push(`no answer: ${errorCodes.join(', ')}`);
   if (row.all.pages + row.all.failed + row.all.otherErrors > row.around.pages + row.around.failed + row.around.otherErrors) notes.push('errors outside the window too');
   return notes.join('; ');
 }

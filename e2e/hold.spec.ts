@@ -37,6 +37,15 @@ test.describe('the hold', () => {
     expect(app.requests).toEqual([{ method: 'GET', url: '/deep/path?q=1&x=%20y' }]);
   });
 
+  test('holds a location reached through try_files and a named location', async ({ site, app }) => {
+    const comingBack = sleep(1000).then(() => app.start());
+    const response = await fetch(site.url('/static-first/page?x=1'), { headers: BROWSER });
+    await comingBack;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<code id="asked">/static-first/page?x=1</code>');
+    expect(app.requests).toEqual([{ method: 'GET', url: '/static-first/page?x=1' }]);
+  });
+
   test('a POST that reached the app is not sent again', async ({ page, site, app }) => {
     await app.start();
     await page.goto(site.url('/form'));

@@ -12,7 +12,16 @@ export interface PageLoad {
   marker: string | undefined;
   /** The network error, when no answer came (what the browser shows on its own). */
   error: string | undefined;
+  /** Sent again after a kept-alive connection closed under it, as browsers do. */
+  resent: boolean;
 }
+
+/**
+ * Errors after which a browser sends a request again by itself, when it
+ * went out on a kept-alive connection that the server closed meanwhile
+ * (Chromium: HttpNetworkTransaction::ShouldResendRequest).
+ */
+const RESENT_ON = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * A steady load of page loads: `rate` GETs a second, each started on time
@@ -52,9 +61,16 @@ export class SteadyLoad {
 
   private fire(): void {
     const path = `${this.prefix}${++this.n}`;
-    const load: PageLoad = { path, start: Date.now(), end: 0, status: 0, marker: undefined, error: undefined };
+    const load: PageLoad = { path, start: Date.now(), end: 0, status: 0, marker: undefined, error: undefined, resent: false };
     this.loads.push(load);
-    const done = new Promise<void>((resolve) => {
+    const done = this.send(load);
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
+  }
+
+  private send(load: PageLoad): Promise<void> {
+    const { path } = load;
+    return new Promise<void>((resolve) => {
       const req = request(
         { host: '127.0.0.1', port: this.port, path, agent: this.agent, headers: { accept: 'text/html' }, timeout: 60_000 },
         (res) => {
@@ -69,6 +85,11 @@ export class SteadyLoad {
         },
       );
       req.on('error', (error: NodeJS.ErrnoException) => {
+        if (req.reusedSocket && !load.resent && RESENT_ON.has(error.code ?? '')) {
+          load.resent = true;
+          void this.send(load).then(resolve);
+          return;
+        }
         load.end = Date.now();
         load.error = error.code ?? error.message;
         resolve();
@@ -76,8 +97,6 @@ export class SteadyLoad {
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.end();
     });
-    this.pending.add(done);
-    void done.then(() => this.pending.delete(done));
   }
 }
 
@@ -89,6 +108,8 @@ export interface LoadSummary {
   otherErrors: number;
   /** Loads that got no answer: the browser's own error page. */
   failed: number;
+  /** Loads sent again on a new connection, unseen by the visitor. */
+  resent: number;
   p50: number;
   p95: number;
   max: number;
@@ -108,6 +129,7 @@ export function summarize(loads: PageLoad[]): LoadSummary {
     pages: loads.filter((l) => l.marker !== undefined).length,
     otherErrors: loads.filter((l) => l.marker === undefined && l.status >= 500).length,
     failed: loads.filter((l) => l.status === 0).length,
+    resent: loads.filter((l) => l.resent).length,
     p50: percentile(times, 0.5),
     p95: percentile(times, 0.95),
     max: times.at(-1) ?? NaN,
