@@ -36,8 +36,8 @@ interface Scenario {
   name: string;
   /** The location the load goes to (bench/restarts/vhost.conf). */
   path: string;
-  /** Which app servers run: one with 8 workers, or a pair with 4 each. */
-  apps: 'one' | 'one, socket activation' | 'pair';
+  /** Which app servers run: one with 8 workers (loading the app in the master with --preload), or a pair with 4 each. */
+  apps: 'one' | 'one, preload' | 'one, socket activation' | 'pair';
   /** The restart; resolves once it is over (the app answers again). */
   restart: (ctx: Context) => Promise<void>;
 }
@@ -52,6 +52,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'gunicorn `kill -USR2`, then TERM the old master', path: '/plain/', apps: 'one', restart: ({ a }) => a.upgrade() },
   { name: 'gunicorn stop, start', path: '/plain/', apps: 'one', restart: ({ a }) => a.restart() },
   { name: 'gunicorn stop, start, with the hold (njs)', path: '/hold/', apps: 'one', restart: ({ a }) => a.restart() },
+  { name: 'gunicorn `--preload` stop, start', path: '/plain/', apps: 'one, preload', restart: ({ a }) => a.restart() },
+  { name: 'gunicorn `--preload` stop, start, with the hold (njs)', path: '/hold/', apps: 'one, preload', restart: ({ a }) => a.restart() },
   { name: 'gunicorn stop, start, socket kept open (socket activation)', path: '/plain/', apps: 'one, socket activation', restart: ({ a }) => a.restart() },
   {
     name: 'blue/green pair, nginx defaults (max_fails=1 fail_timeout=10s)',
@@ -109,7 +111,8 @@ interface Row {
 async function runScenario(scenario: Scenario, nginx: RunningNginx, folder: string): Promise<Row> {
   const pair = scenario.apps === 'pair';
   const socketActivation = scenario.apps === 'one, socket activation';
-  const a = new Gunicorn({ socket: join(folder, 'a.sock'), workers: pair ? 4 : 8, folder, name: 'a', socketActivation });
+  const preload = scenario.apps === 'one, preload';
+  const a = new Gunicorn({ socket: join(folder, 'a.sock'), workers: pair ? 4 : 8, folder, name: 'a', socketActivation, preload });
   const b = new Gunicorn({ socket: join(folder, 'b.sock'), workers: 4, folder, name: 'b' });
   await rm(a.readyFile, { force: true });
   await rm(b.readyFile, { force: true });

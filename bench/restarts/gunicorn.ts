@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO } from '../../scripts/lib/nginx.js';
@@ -44,6 +44,11 @@ export interface GunicornOptions {
   name: string;
   /** Runs it under bench/restarts/socket-launcher.py, which holds the socket across restarts. */
   socketActivation?: boolean;
+  /**
+   * `--preload`: the master loads the app before it opens the socket, so a
+   * restart refuses connections for the whole load time.
+   */
+  preload?: boolean;
 }
 
 /**
@@ -82,8 +87,9 @@ export class Gunicorn {
   /** Starts it and waits until all its workers have loaded the app. */
   async start(): Promise<void> {
     const before = (await this.readyWorkers()).length;
-    const { socket, workers, folder, name, socketActivation } = this.options;
+    const { socket, workers, folder, name, socketActivation, preload } = this.options;
     const args = [
+      ...(preload ? ['--preload'] : []),
       '--workers', String(workers),
       '--backlog', '2048',
       '--pid', this.pidFile,
@@ -106,7 +112,10 @@ export class Gunicorn {
 
   /** Waits until `workers` more workers than `before` have loaded the app. */
   async waitForWorkers(before: number): Promise<void> {
-    await until(`${this.options.name}'s workers`, async () => (await this.readyWorkers()).length >= before + this.options.workers);
+    // With --preload, the master loads the app once, for all its workers.
+    const lines = this.options.preload ? 1 : this.options.workers;
+    await until(`${this.options.name}'s workers`, async () => (await this.readyWorkers()).length >= before + lines);
+    if (this.options.preload) await until(`${this.options.name}'s socket`, () => existsSync(this.options.socket));
   }
 
   /** Sends a signal to the master (or to the socket launcher). */
