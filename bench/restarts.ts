@@ -169,7 +169,8 @@ function note(row: Row): string {
   if (row.around.resent) notes.push(`${row.around.resent} sent again by the client (a kept-alive connection closed)`);
   const errorCodes = [...new Set(row.errors)];
   if (errorCodes.length) notes.push(`no answer: ${errorCodes.join(', ')}`);
-  if (row.all.pages + row.all.failed + row.all.otherErrors > row.around.pages + row.around.failed + row.around.otherErrors) notes.push('errors outside the window too');
+  const errors = (l: LoadSummary): number => l.pages + l.failed + l.otherErrors;
+  if (errors(row.all) > errors(row.around)) notes.push(`${errors(row.all)} errors over the whole run`);
   return notes.join('; ');
 }
 
