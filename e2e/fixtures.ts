@@ -7,6 +7,8 @@ import { freePort } from '../scripts/lib/ports.js';
 /** The example server block users are shown, run as it is. */
 export const SITE_VHOST = join(REPO, 'nginx-snippets/examples/site.conf');
 export const VHOSTS = join(REPO, 'e2e/vhosts');
+/** The example server block with the hold (njs). */
+export const HOLD_VHOST = join(REPO, 'nginx-snippets/examples/site-hold.conf');
 
 /** The URL with every part the visitor must get back: path, query (an encoded space) and fragment. */
 export const DEEP = '/deep/path?q=1&x=%20y#section';

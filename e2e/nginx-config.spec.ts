@@ -3,10 +3,10 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relative } from 'node:path';
-import { REPO, SNIPPETS, fillTemplate, installHttpSnippets, testConfig } from '../scripts/lib/nginx.js';
-import { SITE_VHOST, VHOSTS, expect, test } from './fixtures.js';
+import { NJS_MODULE, REPO, SNIPPETS, fillTemplate, installHttpSnippets, linkSnippets, loadModules, testConfig } from '../scripts/lib/nginx.js';
+import { HOLD_VHOST, SITE_VHOST, VHOSTS, expect, test } from './fixtures.js';
 
-const vhosts = [SITE_VHOST, ...readdirSync(VHOSTS).map((name) => join(VHOSTS, name))];
+const vhosts = [SITE_VHOST, HOLD_VHOST, ...readdirSync(VHOSTS).map((name) => join(VHOSTS, name))];
 
 // h5bp's habit: every combination users are told to write passes `nginx -t`
 // before any behaviour is tested. (startNginx also runs it on every start.)
@@ -15,12 +15,16 @@ for (const vhost of vhosts) {
     const prefix = await mkdtemp(join(tmpdir(), 'backsoon-t-'));
     try {
       await mkdir(join(prefix, 'tmp'));
+      await linkSnippets(prefix);
+      const template = await readFile(vhost, 'utf8');
+      // The hold's snippets need njs, loaded as Debian's package does.
+      const modules = template.includes('backsoon-hold.conf') ? loadModules([NJS_MODULE]) : '';
       const http = await installHttpSnippets(prefix);
       const vars = { LISTEN: '127.0.0.1:9', ROOT: prefix, SNIPPETS, APP: '127.0.0.1:9', FAULTY: '127.0.0.1:9', PREFIX: prefix, ...http };
-      await writeFile(join(prefix, 'vhost.conf'), fillTemplate(await readFile(vhost, 'utf8'), vars));
+      await writeFile(join(prefix, 'vhost.conf'), fillTemplate(template, vars));
       await writeFile(
         join(prefix, 'nginx.conf'),
-        `pid ${prefix}/nginx.pid; events {} http { include /etc/nginx/mime.types; ` +
+        `${modules}pid ${prefix}/nginx.pid; events {} http { include /etc/nginx/mime.types; ` +
           ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${prefix}/tmp/${t};`).join(' ') +
           ` include ${prefix}/vhost.conf; }`,
       );

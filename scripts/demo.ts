@@ -3,15 +3,17 @@
  * app that you stop and start from this terminal. Run after `vite build`
  * (the npm script does both).
  *
- * Keys: s stops or starts the app, r restarts it for five seconds,
- * m switches planned maintenance on or off, e toggles the app's own 500,
+ * Keys: s stops or starts the app, r restarts it for five seconds, b for
+ * two (a blip: with njs installed, nginx holds the requests that arrive
+ * meanwhile and nobody sees the page), m switches planned maintenance on
+ * or off, e toggles the app's own 500,
  * q or Ctrl-C quits. Without a terminal, `kill -USR1 <pid>` stops or
  * starts the app and `kill -USR2 <pid>` switches maintenance.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoApp } from './lib/app.js';
-import { DIST, REPO, startNginx } from './lib/nginx.js';
+import { DIST, NJS_MODULE, REPO, hasModule, startNginx } from './lib/nginx.js';
 import { freePort } from './lib/ports.js';
 
 const time = (): string => new Date().toISOString().slice(11, 19);
@@ -25,16 +27,28 @@ if (!existsSync(join(DIST, 'index.html'))) {
 const app = new DemoApp(await freePort());
 app.onRequest = (method, url, status) => say(`app   ${status} ${method} ${url}`);
 await app.start();
-const nginx = await startNginx({ vhost: join(REPO, 'nginx-snippets/examples/site.conf'), appPort: app.port });
+// With Debian's njs module (libnginx-mod-http-js), the example with the hold.
+const hold = hasModule(NJS_MODULE);
+const nginx = await startNginx({
+  vhost: join(REPO, `nginx-snippets/examples/${hold ? 'site-hold.conf' : 'site.conf'}`),
+  appPort: app.port,
+  modules: hold ? [NJS_MODULE] : [],
+});
 
 async function toggle(): Promise<void> {
   if (app.running) {
     await app.stop();
-    say('app   stopped: nginx now answers 502 with backsoon’s page');
+    say(hold ? 'app   stopped: nginx holds GETs for up to 5 s, then answers 502 with backsoon’s page' : 'app   stopped: nginx now answers 502 with backsoon’s page');
   } else {
     await app.start();
     say('app   started: open pages go back to their URLs by themselves');
   }
+}
+
+/** Stops the app and starts it again after `ms`. */
+function restart(ms: number): void {
+  if (!app.running) return;
+  void toggle().then(() => setTimeout(() => void toggle(), ms));
 }
 
 let maintenance = false;
@@ -59,8 +73,9 @@ console.log(`
   backsoon demo
   nginx:  ${nginx.url('/')}  (app on 127.0.0.1:${app.port})
   open:   ${nginx.url('/deep/path?q=1&x=%20y#section')}
+  hold:   ${hold ? 'on (njs): GETs that arrive while the app restarts wait up to 5 s for it' : 'off (apt-get install libnginx-mod-http-js to try it)'}
 
-  ${process.stdin.isTTY ? 's  stop / start the app\n  r  restart the app (down for 5 s)\n  m  planned maintenance on / off\n  e  the app answers its own 500 / answers normally\n  q  quit (or Ctrl-C)' : `no terminal: kill -USR1 ${process.pid} stops / starts the app, kill -USR2 ${process.pid} switches maintenance, kill ${process.pid} quits`}
+  ${process.stdin.isTTY ? 's  stop / start the app\n  r  restart the app (down for 5 s)\n  b  a blip: restart the app for 2 s (with the hold, reload the page meanwhile: no error page)\n  m  planned maintenance on / off\n  e  the app answers its own 500 / answers normally\n  q  quit (or Ctrl-C)' : `no terminal: kill -USR1 ${process.pid} stops / starts the app, kill -USR2 ${process.pid} switches maintenance, kill ${process.pid} quits`}
 `);
 
 process.on('SIGINT', () => void shutdown());
@@ -78,8 +93,7 @@ if (process.stdin.isTTY) {
     else if (key === 'e') {
       app.status = app.status === 500 ? 200 : 500;
       say(`app   now answers ${app.status}`);
-    } else if (key === 'r' && app.running) {
-      void toggle().then(() => setTimeout(() => void toggle(), 5000));
-    }
+    } else if (key === 'r') restart(5000);
+    else if (key === 'b') restart(2000);
   });
 }

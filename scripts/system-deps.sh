@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the demo and the tests run are here:
-# Debian's packages (real ones: never a mock). Takes program names; installs
-# the packages of the missing ones with apt-get when it can (root, Debian);
-# otherwise says which command to run, and fails.
-#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb]
+# Debian's packages (real ones: never a mock). Takes program names, and
+# nginx's modules from Debian (libnginx-mod-*, found by their .so file);
+# installs the packages of the missing ones with apt-get when it can (root,
+# Debian); otherwise says which command to run, and fails (or, after
+# --optional, only says it).
+#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb gunicorn] [libnginx-mod-http-js]
+#   bash scripts/system-deps.sh --optional libnginx-mod-http-js
 set -euo pipefail
+
+optional=false
+if [ "${1:-}" = "--optional" ]; then
+  optional=true
+  shift
+fi
+
+modules="${NGINX_MODULES:-/usr/lib/nginx/modules}"
 
 # The Debian package that brings a program, where the names differ.
 package_of() {
@@ -15,9 +26,19 @@ package_of() {
   esac
 }
 
+# libnginx-mod-http-js → ngx_http_js_module.so; anything else is a program.
+present() {
+  case "$1" in
+    libnginx-mod-*)
+      local name="${1#libnginx-mod-}"
+      [ -f "$modules/ngx_${name//-/_}_module.so" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
 missing=()
 for program in "$@"; do
-  command -v "$program" >/dev/null 2>&1 || missing+=("$(package_of "$program")")
+  present "$program" || missing+=("$(package_of "$program")")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -30,4 +51,5 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "backsoon: needs ${missing[*]}: run  sudo apt-get install -y ${missing[*]}" >&2
+$optional && exit 0
 exit 1

@@ -26,6 +26,12 @@ export class DemoApp {
    * /app-sw.js, which imports backsoon's routes.
    */
   worker: 'none' | 'backsoon' | 'own' = 'none';
+  /**
+   * Requests the app takes and then drops, closing the connection without
+   * an answer, as an app server whose worker dies mid-request (nginx: 502
+   * after the request reached the app).
+   */
+  dropWhen: ((method: string, url: string) => boolean) | undefined;
   /** Called for every request the app answers (the demo prints them). */
   onRequest: ((method: string, url: string, status: number) => void) | undefined;
 
@@ -88,6 +94,10 @@ export class DemoApp {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     this.requests.push({ method, url, headers: req.headers });
+    if (this.dropWhen?.(method, url)) {
+      req.socket.destroy();
+      return;
+    }
     if (url === '/app-sw.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
       res.end(`importScripts('/__backsoon/sw-import.js');

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,6 +11,15 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SNIPPETS = join(REPO, 'nginx-snippets');
 export const DIST = join(REPO, 'dist');
 export const NGINX = process.env.NGINX_BIN ?? 'nginx';
+/** Where Debian's libnginx-mod-* packages put nginx's dynamic modules. */
+export const NGINX_MODULES = process.env.NGINX_MODULES ?? '/usr/lib/nginx/modules';
+/** nginx's JavaScript module (njs), from Debian's libnginx-mod-http-js: the hold needs it. */
+export const NJS_MODULE = 'ngx_http_js_module';
+
+/** Whether a dynamic module (by name, as `ngx_http_js_module`) is installed. */
+export function hasModule(name: string): boolean {
+  return existsSync(join(NGINX_MODULES, `${name}.so`));
+}
 
 export interface NginxOptions {
   /** A server block with `${NAME}` placeholders: LISTEN, ROOT, SNIPPETS, APP and any of `vars`. */
@@ -28,7 +38,9 @@ export interface NginxOptions {
   admitRate?: string;
   /** The burst of turns (location/backsoon-probe.conf's `burst`), as an operator sets it. @default the shipped 80 */
   admitBurst?: number;
-  /** nginx's worker_connections; raise it for load. @default 256 */
+  /** Dynamic modules to load (`load_module`), by name, from NGINX_MODULES. @default none */
+  modules?: string[];
+  /** worker_connections of the one worker (clients and upstreams together). @default 256 */
   workerConnections?: number;
 }
 
@@ -107,9 +119,25 @@ export function fillTemplate(template: string, vars: Record<string, string>): st
   });
 }
 
-function mainConfig(prefix: string, vhostPath: string, workerConnections = 256): string {
+/** The `load_module` lines for dynamic modules, by name. */
+export function loadModules(modules: string[] = []): string {
+  return modules.map((name) => `load_module ${join(NGINX_MODULES, `${name}.so`)};\n`).join('');
+}
+
+/**
+ * Makes `snippets/backsoon/` inside a config folder point at the kit's
+ * snippets, as on a server where they are in /etc/nginx/snippets/backsoon/:
+ * paths in the snippets that are relative to nginx's config folder (the
+ * hold's script) then resolve.
+ */
+export async function linkSnippets(confFolder: string): Promise<void> {
+  await mkdir(join(confFolder, 'snippets'), { recursive: true });
+  await symlink(SNIPPETS, join(confFolder, 'snippets/backsoon'));
+}
+
+function mainConfig(prefix: string, vhostPath: string, modules?: string[], workerConnections = 256): string {
   return `# Written by scripts/lib/nginx.ts for one run.
-worker_processes 1;
+${loadModules(modules)}worker_processes 1;
 worker_rlimit_nofile ${workerConnections * 2 + 64};
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log notice;
@@ -242,6 +270,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const prefix = await mkdtemp(join(tmpdir(), 'backsoon-nginx-'));
   const root = join(prefix, 'www');
   await mkdir(join(prefix, 'tmp'), { recursive: true });
+  await linkSnippets(prefix);
   await cp(options.dist ?? DIST, join(root, '__backsoon'), { recursive: true });
   await chmod(prefix, 0o755);
   if (options.page) {
@@ -270,7 +299,7 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const vhostPath = join(prefix, 'vhost.conf');
   await writeFile(vhostPath, fillTemplate(await readFile(options.vhost, 'utf8'), vars));
   const conf = join(prefix, 'nginx.conf');
-  await writeFile(conf, mainConfig(prefix, vhostPath, options.workerConnections));
+  await writeFile(conf, mainConfig(prefix, vhostPath, options.modules, options.workerConnections));
   testConfig(prefix, conf);
   const nginx = new RunningNginx(port, prefix, root, conf);
   try {
