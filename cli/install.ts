@@ -12,7 +12,8 @@ export const REQUIRED_FILES = ['index.html', 'maintenance.html', 'outage.json', 
 /**
  * Files of an installed folder that the operator owns once installed:
  * kept across upgrades even though the build has its own copy.
- * brand.css is edited in place (README: "Branding").
+ * brand.css is edited in place (README: "Branding"); the build's own is
+ * made of comments only, so keeping an older one loses nothing.
  */
 const OPERATOR_EDITS = ['brand.css'];
 
@@ -132,8 +133,8 @@ export async function replaceFolder(
  * Installs a build (dist/) as `<root>/__backsoon/`, or upgrades one in
  * place. From the previous install it keeps what the operator made: files
  * the build does not have (maintenance.on and .json, a logo, fonts),
- * an edited brand.css, and the service worker's kill switch if it was
- * put in place of sw.js.
+ * brand.css, and the service worker's kill switch if it was put in place
+ * of sw.js.
  */
 export async function installPage(dist: string, root: string): Promise<InstallResult> {
   if (!(await isDirectory(root))) throw new CliError(`--root ${root}: no such folder (the server block's root, as in \`root ${root};\`)`);
@@ -149,7 +150,7 @@ export async function installPage(dist: string, root: string): Promise<InstallRe
     for (const file of await listFiles(previous)) {
       const keep =
         !built.has(file) ||
-        (OPERATOR_EDITS.includes(file) && !(await sameContent(join(previous, file), join(dist, file)))) ||
+        OPERATOR_EDITS.includes(file) ||
         (file === 'sw.js' && (await sameContent(join(previous, 'sw.js'), join(previous, 'sw-kill.js'))));
       if (keep) {
         await copyReadable(join(previous, file), join(staging, file));

@@ -13,9 +13,9 @@ const help = `Usage: backsoon install --root DIR [--snippets DIR | --no-snippets
 Copies the page to DIR/${PAGE_FOLDER}/ and nginx's snippets beside nginx's
 configuration, or upgrades both in place: the new files are copied beside
 the old ones and swapped in with a rename, so a visitor never gets a
-half-copied page. An upgrade keeps maintenance.on and maintenance.json, an
-edited brand.css, files of your own (a logo, fonts) and the service
-worker's kill switch.
+half-copied page. An upgrade keeps maintenance.on and maintenance.json,
+brand.css (yours to edit), files of your own (a logo, fonts) and the
+service worker's kill switch.
 
 Then prints the lines to add to nginx's configuration and the check to run.
 
