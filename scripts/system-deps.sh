@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the demo and the tests run are here:
-# Debian's nginx and chromium packages (real ones: never a mock). Installs
-# the missing ones with apt-get when it can (root, Debian); otherwise says
-# which command to run, and fails.
-#   bash scripts/system-deps.sh nginx [chromium]
+# Debian's nginx and chromium packages, and caddy, haproxy and apache2 for
+# the other servers' snippets (real ones: never a mock). Each program is
+# named after its Debian package. Installs the missing ones with apt-get
+# when it can (root, Debian); otherwise says which command to run, and fails.
+#   bash scripts/system-deps.sh nginx [chromium] [caddy] [haproxy] [apache2]
 set -euo pipefail
 
 missing=()
