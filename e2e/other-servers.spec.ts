@@ -33,8 +33,9 @@ for (const kind of ['caddy', 'haproxy', 'apache'] as const) {
       await expect(page.locator('#asked')).toHaveText('/deep/path?q=1&x=%20y');
     });
 
-    test('keeps the contract: marker, no-store, JSON and text for other clients, planned maintenance, the app’s own errors untouched', async ({ app }) => {
-      proxy = await startProxy(kind, { appPort: app.port });
+    test('keeps the contract: marker, no-store, JSON and text for other clients, planned maintenance and the staff link, the app’s own errors untouched', async ({ app }) => {
+      const token = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
+      proxy = await startProxy(kind, { appPort: app.port, staffToken: token });
       const status = OUTAGE_STATUS[kind];
 
       const html = await get(proxy, '/x', BROWSER.accept);
@@ -86,6 +87,15 @@ for (const kind of ['caddy', 'haproxy', 'apache'] as const) {
       ]);
       // The page's own files stay reachable.
       expect((await get(proxy, '/__backsoon/brand.css', 'text/css')).status).toBe(200);
+      // Staff: the secret link sets the cookie, which reaches the app.
+      const link = await fetch(proxy.url(`/__backsoon/bypass?token=${token}`), { redirect: 'manual' });
+      expect(link.status).toBe(302);
+      expect(new URL(link.headers.get('location')!, proxy.url()).pathname).toBe('/');
+      expect(link.headers.get('set-cookie')).toMatch(new RegExp(`^backsoon_bypass=${token}; Path=/; Max-Age=43200; HttpOnly; SameSite=Lax$`));
+      const staff = await fetch(proxy.url('/x'), { headers: { accept: BROWSER.accept, cookie: `backsoon_bypass=${token}` } });
+      expect([staff.status, staff.headers.get('x-backsoon')]).toEqual([200, null]);
+      const stranger = await fetch(proxy.url('/x'), { headers: { accept: BROWSER.accept, cookie: 'backsoon_bypass=0000000000000000' } });
+      expect(stranger.status).toBe(503);
 
       await proxy.maintenance(false);
       const back = await get(proxy, '/x', BROWSER.accept);

@@ -20,6 +20,8 @@ export interface ProxyOptions {
   appPort: number;
   /** Leaves the page's files out of __backsoon/ (the "missing page" case). */
   withoutPage?: boolean;
+  /** A staff bypass token, added to the server's staff list as its README says. */
+  staffToken?: string;
 }
 
 interface Spec {
@@ -29,6 +31,8 @@ interface Spec {
   run: (conf: string, prefix: string) => [string, string[]];
   /** Writes the configuration; returns its path. */
   write: (prefix: string, vars: Record<string, string>) => Promise<string>;
+  /** Adds a bypass token where the server's README says (after `write`). */
+  addToken: (prefix: string, conf: string, token: string) => Promise<void>;
 }
 
 function validity(command: string, args: string[], env?: NodeJS.ProcessEnv): string | undefined {
@@ -49,6 +53,10 @@ const SPECS: Record<ProxyKind, Spec> = {
       await writeFile(conf, `{\n\tadmin off\n\tauto_https off\n}\n\n${site}`);
       return conf;
     },
+    async addToken(prefix, _conf, token) {
+      // The staff file sits beside backsoon.caddy, in the run's copy of the snippets.
+      await writeFile(join(prefix, 'snippets/backsoon-staff.caddy'), `not header_regexp Cookie (^|;\\s*)backsoon_bypass=(${token})(;|$)\n`);
+    },
     check: (conf, prefix) => validity('caddy', ['validate', '--config', conf, '--adapter', 'caddyfile'], caddyEnv(prefix)),
     run: (conf) => ['caddy', ['run', '--config', conf, '--adapter', 'caddyfile']],
   },
@@ -58,6 +66,12 @@ const SPECS: Record<ProxyKind, Spec> = {
       await writeFile(vars.MAINTENANCE_ACL!, '');
       await writeFile(conf, fillTemplate(await readFile(join(REPO, 'haproxy-snippets/haproxy.cfg'), 'utf8'), vars));
       return conf;
+    },
+    async addToken(_prefix, conf, token) {
+      const text = await readFile(conf, 'utf8');
+      const example = '    # acl backsoon_staff req.cook(backsoon_bypass) -m str <a token>';
+      if (!text.includes(example)) throw new Error('haproxy.cfg: no commented token line to fill in');
+      await writeFile(conf, text.replace(example, `    acl backsoon_staff req.cook(backsoon_bypass) -m str ${token}`));
     },
     check: (conf) => validity('haproxy', ['-c', '-f', conf]),
     run: (conf) => ['haproxy', ['-db', '-f', conf]],
@@ -88,6 +102,11 @@ AddType application/x-gzip .gz .tgz
 ${site}`,
       );
       return conf;
+    },
+    async addToken(prefix, _conf, token) {
+      // backsoon.conf includes backsoon/backsoon-staff.conf under the ServerRoot.
+      await mkdir(join(prefix, 'backsoon'), { recursive: true });
+      await writeFile(join(prefix, 'backsoon/backsoon-staff.conf'), `RewriteCond %{HTTP_COOKIE} !(?:^|;\\s*)backsoon_bypass=(?:${token})(?:;|$)\n`);
     },
     check: (conf, prefix) => validity('apache2', ['-t', '-d', prefix, '-f', conf]),
     run: (conf, prefix) => ['apache2', ['-d', prefix, '-f', conf, '-DFOREGROUND']],
@@ -190,16 +209,20 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
     if (options.withoutPage) {
       for (const name of ['index.html', 'index.html.gz', 'maintenance.html', 'maintenance.html.gz']) await rm(join(root, '__backsoon', name));
     }
+    // The run's own copy of the snippets, as an operator copies them to /etc.
+    const snippets = join(prefix, 'snippets');
+    await cp(join(REPO, `${kind}-snippets`), snippets, { recursive: true });
     const port = await freePort();
     const vars = {
       LISTEN: `127.0.0.1:${port}`,
       ROOT: root,
-      SNIPPETS: join(REPO, `${kind}-snippets`),
+      SNIPPETS: snippets,
       APP: `127.0.0.1:${options.appPort}`,
       SOCKET: join(prefix, 'admin.sock'),
       MAINTENANCE_ACL: join(prefix, 'maintenance.acl'),
     };
     const conf = await spec.write(prefix, vars);
+    if (options.staffToken) await spec.addToken(prefix, conf, options.staffToken);
     const invalid = spec.check(conf, prefix);
     if (invalid !== undefined) throw new Error(`${kind} refuses ${conf}:\n${invalid}`);
     const [command, args] = spec.run(conf, prefix);
