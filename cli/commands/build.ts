@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { CliError } from '../errors.js';
@@ -39,7 +39,6 @@ async function isEarlierBuildOrEmpty(dir: string): Promise<boolean> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) return true;
   if (!info.isDirectory()) return false;
-  const { readdir } = await import('node:fs/promises');
   const entries = await readdir(dir);
   return entries.length === 0 || REQUIRED_FILES.every((file) => entries.includes(file));
 }
