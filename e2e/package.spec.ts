@@ -45,15 +45,20 @@ const BIN = 'node_modules/.bin/backsoon';
 
 /** A work folder per test, removed after it. */
 let work: string;
+let packFolder: string;
 let packed: { filename: string; size: number; files: { path: string }[] };
 
 test.beforeAll(async () => {
-  const folder = await mkdtemp(join(tmpdir(), 'backsoon-pack-'));
+  const folder = (packFolder = await mkdtemp(join(tmpdir(), 'backsoon-pack-')));
   // --ignore-scripts: the package's prepack would rebuild dist/ under the other tests' feet; npm test has just built it.
   const out = ok(`npm pack --ignore-scripts --json --pack-destination ${folder}`, REPO);
   const [result] = JSON.parse(out) as (typeof packed)[];
   if (!result) throw new Error(`npm pack said nothing:\n${out}`);
   packed = { ...result, filename: join(folder, result.filename) };
+});
+
+test.afterAll(async () => {
+  await rm(packFolder, { recursive: true, force: true });
 });
 
 test.beforeEach(async () => {
