@@ -5,7 +5,7 @@
 # installs the packages of the missing ones with apt-get when it can (root,
 # Debian); otherwise says which command to run, and fails (or, after
 # --optional, only says it).
-#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb gunicorn] [libnginx-mod-http-js]
+#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb gunicorn caddy haproxy apache2] [libnginx-mod-http-js]
 #   bash scripts/system-deps.sh --optional libnginx-mod-http-js
 set -euo pipefail
 

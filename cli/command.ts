@@ -1,0 +1,54 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './errors.js';
+
+/** What a command may touch besides the file system: its output, the clock, the environment. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  now: () => number;
+  env: NodeJS.ProcessEnv;
+  /** Standard input, read whole (for `check --from -`). */
+  stdin: () => Promise<string>;
+}
+
+export interface Command {
+  name: string;
+  /** One line, for `backsoon --help`. */
+  summary: string;
+  /** The whole `--help` text. */
+  help: string;
+  /** Runs the command; resolves to the exit code. @throws CliError for a failure it explains */
+  run: (args: string[], io: Io) => Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * parseArgs, strict, with `--help` added; a wrong command line becomes a
+ * CliError (exit 2) that names the mistake and shows the usage.
+ */
+export function parseCommandLine<O extends Options>(
+  command: Pick<Command, 'name' | 'help'>,
+  args: string[],
+  options: O,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[]; help: boolean } {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals,
+    });
+    const record = values as Record<string, string | boolean | undefined>;
+    return { values: record, positionals, help: record.help === true };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${command.help}`, 2);
+  }
+}
+
+/** A string option's value, or undefined. */
+export function stringOption(values: Record<string, string | boolean | undefined>, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}

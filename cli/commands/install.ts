@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseCommandLine, stringOption, type Command } from '../command.js';
+import { CliError } from '../errors.js';
+import { includePath, installPage, installSnippets, PAGE_FOLDER } from '../install.js';
+import { packageManifest, packageRoot } from '../paths.js';
+
+/** Debian's folder for nginx snippets: the default target when it exists. */
+export const DEBIAN_SNIPPETS = '/etc/nginx/snippets';
+
+const help = `Usage: backsoon install --root DIR [--snippets DIR | --no-snippets] [--dist DIR]
+
+Copies the page to DIR/${PAGE_FOLDER}/ and nginx's snippets beside nginx's
+configuration, or upgrades both in place: the new files are copied beside
+the old ones and swapped in with a rename, so a visitor never gets a
+half-copied page. An upgrade keeps maintenance.on and maintenance.json,
+brand.css (yours to edit), files of your own (a logo, fonts) and the
+service worker's kill switch.
+
+Then prints the lines to add to nginx's configuration and the check to run.
+
+Options:
+  --root DIR       the server block's root, as in \`root /var/www/html;\`
+  --snippets DIR   where the nginx snippets go
+                   (default: ${DEBIAN_SNIPPETS}/backsoon when ${DEBIAN_SNIPPETS} exists)
+  --no-snippets    leave the snippets alone
+  --dist DIR       install this build instead of the package's own
+                   (one made by \`backsoon build\`)
+  -h, --help       this text
+`;
+
+export const install: Command = {
+  name: 'install',
+  summary: 'copy the page (and the nginx snippets) into place, or upgrade them in place',
+  help,
+  async run(args, io) {
+    const { values, help: wantsHelp } = parseCommandLine(this, args, {
+      root: { type: 'string' },
+      snippets: { type: 'string' },
+      'no-snippets': { type: 'boolean' },
+      dist: { type: 'string' },
+    });
+    if (wantsHelp) {
+      io.out(help);
+      return 0;
+    }
+    const rootOption = stringOption(values, 'root');
+    if (!rootOption) throw new CliError(`--root is required: the folder nginx serves the site from\n\n${help}`, 2);
+    if (values['no-snippets'] && stringOption(values, 'snippets')) throw new CliError('--snippets and --no-snippets exclude each other', 2);
+    const root = resolve(rootOption);
+    const pkg = packageRoot();
+    const dist = resolve(stringOption(values, 'dist') ?? join(pkg, 'dist'));
+
+    const page = await installPage(dist, root);
+    const version = packageManifest(pkg).version;
+    io.out(`backsoon ${version}: the page is ${page.upgraded ? 'upgraded in place' : 'installed'} in ${page.folder}/\n`);
+    if (page.kept.length > 0) io.out(`  kept from the previous install: ${page.kept.join(', ')}\n`);
+
+    let snippets = stringOption(values, 'snippets');
+    if (!snippets && !values['no-snippets'] && existsSync(DEBIAN_SNIPPETS)) snippets = join(DEBIAN_SNIPPETS, 'backsoon');
+    if (snippets) {
+      snippets = resolve(snippets);
+      const replaced = await installSnippets(join(pkg, 'nginx-snippets'), snippets);
+      io.out(`  nginx snippets ${replaced ? 'upgraded' : 'installed'} in ${snippets}/\n`);
+    } else {
+      snippets = join(DEBIAN_SNIPPETS, 'backsoon');
+      io.out(`  nginx snippets not copied${values['no-snippets'] ? '' : ` (no ${DEBIAN_SNIPPETS}/: give --snippets DIR)`}; the lines below assume ${snippets}/\n`);
+    }
+
+    const server = includePath(snippets, 'server/backsoon.conf');
+    const maintenance = includePath(snippets, 'server/backsoon-maintenance.conf');
+    io.out(`
+Add this line to every server block with \`root ${root};\` that passes
+requests to an app (proxy_pass, fastcgi_pass, uwsgi_pass…):
+
+    include ${server};
+
+For planned maintenance (backsoon down / up), also this one, below it:
+
+    include ${maintenance};
+
+  and, once, the staff file for the http block (it is yours to edit: never overwritten):
+
+    cp -n ${join(snippets, 'http/backsoon-staff.conf')} /etc/nginx/conf.d/
+
+Then check, and reload:
+
+    nginx -t && npx backsoon check && nginx -s reload
+`);
+    return 0;
+  },
+};

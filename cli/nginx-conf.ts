@@ -1,0 +1,219 @@
+import { posix } from 'node:path';
+
+/**
+ * nginx's configuration as `nginx -T` prints it: every file nginx read,
+ * each under a `# configuration file PATH:` line, parsed into directives
+ * and put back together by following the `include` lines, as nginx does.
+ */
+
+/** One directive: its name, arguments (quotes removed), block if any, and where it was written. */
+export interface Directive {
+  name: string;
+  args: string[];
+  /** The directives between its braces; undefined for a simple directive ending in `;`. */
+  block?: Directive[];
+  file: string;
+  line: number;
+  /** The include lines that brought it in, outermost first ("file:line"). */
+  via?: string[];
+}
+
+export class NginxConfError extends Error {
+  constructor(file: string, line: number, message: string) {
+    super(`${file}:${line}: ${message}`);
+    this.name = 'NginxConfError';
+  }
+}
+
+const DUMP_HEADER = /^# configuration file (.+):$/;
+
+/**
+ * Splits `nginx -T` output into its files, by path, in the order nginx read
+ * them. Lines before the first header (nginx's own "syntax is ok" lines,
+ * when stderr went to the same place) are ignored.
+ */
+export function splitDump(text: string): Map<string, string> {
+  const files = new Map<string, string>();
+  let current: string | undefined;
+  let lines: string[] = [];
+  const flush = (): void => {
+    // nginx ends each file with an empty line of its own.
+    if (current !== undefined) files.set(current, lines.join('\n').replace(/\n$/, ''));
+  };
+  for (const line of text.split('\n')) {
+    const header = DUMP_HEADER.exec(line);
+    if (header) {
+      flush();
+      current = header[1]!;
+      lines = [];
+    } else if (current !== undefined && !/^nginx: (the )?configuration file .* (syntax is ok|test is successful)$/.test(line)) {
+      lines.push(line);
+    }
+  }
+  flush();
+  return files;
+}
+
+interface Token {
+  text: string;
+  /** `;`, `{` or `}` as syntax, not inside quotes. */
+  punct: boolean;
+  line: number;
+}
+
+function tokenize(source: string, file: string): Token[] {
+  const tokens: Token[] = [];
+  let line = 1;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === '#') {
+      while (i < source.length && source[i] !== '\n') i++;
+    } else if (c === ';' || c === '{' || c === '}') {
+      tokens.push({ text: c, punct: true, line });
+      i++;
+    } else if (c === '"' || c === "'") {
+      const start = line;
+      let text = '';
+      i++;
+      while (i < source.length && source[i] !== c) {
+        if (source[i] === '\\' && i + 1 < source.length) {
+          // nginx keeps a backslash unless it escapes the quote, another backslash or a control letter.
+          const next = source[i + 1]!;
+          text += next === c || next === '\\' ? next : next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : `\\${next}`;
+          i += 2;
+          continue;
+        }
+        if (source[i] === '\n') line++;
+        text += source[i];
+        i++;
+      }
+      if (i >= source.length) throw new NginxConfError(file, start, 'a quoted string is not closed');
+      i++;
+      tokens.push({ text, punct: false, line: start });
+    } else {
+      let text = '';
+      while (i < source.length) {
+        const d = source[i]!;
+        if (/\s/.test(d) || d === ';' || d === '"' || d === "'") break;
+        // `{` opens a block, but for `${name}`.
+        if (d === '{' && !text.endsWith('$')) break;
+        // `}` ends a word only outside `${…}`.
+        if (d === '}' && !/\$\{[^}]*$/.test(text)) break;
+        if (d === '\\' && i + 1 < source.length) {
+          text += source[i + 1];
+          i += 2;
+          continue;
+        }
+        text += d;
+        i++;
+      }
+      tokens.push({ text, punct: false, line });
+    }
+  }
+  return tokens;
+}
+
+/** Parses one file's text into directives. @throws NginxConfError on unbalanced braces or a missing `;` */
+export function parseConf(source: string, file: string): Directive[] {
+  const tokens = tokenize(source, file);
+  let at = 0;
+  const parseBlock = (closing: boolean): Directive[] => {
+    const directives: Directive[] = [];
+    let words: Token[] = [];
+    while (at < tokens.length) {
+      const token = tokens[at++]!;
+      if (!token.punct) {
+        words.push(token);
+        continue;
+      }
+      if (token.text === '}') {
+        if (!closing) throw new NginxConfError(file, token.line, 'unexpected "}"');
+        if (words.length > 0) throw new NginxConfError(file, token.line, `"${words[0]!.text}" has no ";" before "}"`);
+        return directives;
+      }
+      const [name, ...args] = words;
+      if (!name) throw new NginxConfError(file, token.line, `unexpected "${token.text}"`);
+      const directive: Directive = { name: name.text, args: args.map((w) => w.text), file, line: name.line };
+      if (token.text === '{') directive.block = parseBlock(true);
+      directives.push(directive);
+      words = [];
+    }
+    if (closing) throw new NginxConfError(file, tokens.at(-1)?.line ?? 1, 'a block is not closed');
+    if (words.length > 0) throw new NginxConfError(file, words[0]!.line, `"${words[0]!.text}" has no ";"`);
+    return directives;
+  };
+  return parseBlock(false);
+}
+
+/** A shell glob of nginx's `include` (`*`, `?`, `[…]`) as a regular expression over whole paths. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The whole configuration as one tree, from `nginx -T` output: the first
+ * file is the main one, and each `include` is replaced by the directives
+ * of the files it names (relative paths are relative to the main file's
+ * folder, globs matched in name order), each marked with the include
+ * lines that brought it in.
+ */
+export function loadDump(text: string): Directive[] {
+  const files = splitDump(text);
+  const [main] = files.keys();
+  if (main === undefined) throw new Error('no "# configuration file" line: this is not the output of `nginx -T`');
+  const parsed = new Map<string, Directive[]>();
+  for (const [path, source] of files) parsed.set(path, parseConf(source, path));
+  const prefix = posix.dirname(main);
+
+  const expand = (directives: Directive[], via: string[], depth: number): Directive[] => {
+    if (depth > 32) throw new Error(`includes nested too deep at ${via.at(-1)}`);
+    const out: Directive[] = [];
+    for (const d of directives) {
+      const withVia: Directive = via.length > 0 ? { ...d, via } : { ...d };
+      if (d.name === 'include' && d.args.length === 1) {
+        const pattern = posix.resolve(prefix, d.args[0]!);
+        const matcher = globToRegExp(pattern);
+        const matches = [...parsed.keys()].filter((path) => matcher.test(path)).sort();
+        const here = [...via, `${d.file}:${d.line}`];
+        out.push({ ...withVia, block: undefined });
+        for (const path of matches) out.push(...expand(parsed.get(path)!, here, depth + 1));
+        continue;
+      }
+      if (d.block) withVia.block = expand(d.block, via, depth);
+      out.push(withVia);
+    }
+    return out;
+  };
+  return expand(parsed.get(main)!, [], 0);
+}
+
+/** The directives named `name` directly in a block. */
+export function children(block: Directive[] | undefined, name: string): Directive[] {
+  return (block ?? []).filter((d) => d.name === name);
+}
+
+/** Where a directive was written, with the include that brought it in. */
+export function where(d: Directive): string {
+  const at = `${d.file}:${d.line}`;
+  return d.via && d.via.length > 0 ? `${at} (included at ${d.via.at(-1)})` : at;
+}
