@@ -90,7 +90,7 @@ describe('backsoon', () => {
     expect(await main(['token'], io)).toBe(0);
     const [token] = io.stdout().split('\n');
     expect(token).toMatch(/^[0-9a-f]{40}$/);
-    expect(io.stdout()).toContain(`\n    "${token}" 1;\n`);
+    expect(io.stdout()).toContain(`\n    "~^${token}$" 1;\n`);
     expect(io.stdout()).toContain(`/__backsoon/bypass?token=${token}`);
   });
 });

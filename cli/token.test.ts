@@ -22,6 +22,6 @@ describe('makeToken', () => {
 
 describe('mapLine', () => {
   it('is a quoted key and 1', () => {
-    expect(mapLine('abc')).toBe('"abc" 1;');
+    expect(mapLine('abc')).toBe('"~^abc$" 1;');
   });
 });

@@ -25,7 +25,11 @@ export function makeToken(length = DEFAULT_TOKEN_LENGTH, random: (bytes: number)
   return random(Math.ceil(length / 2)).toString('hex').slice(0, length);
 }
 
-/** The line to add to the map block. */
+/**
+ * The line to add to the map block: a regular expression, as the staff file
+ * asks (http/backsoon-staff.conf), so the match is case-sensitive and the
+ * key stays out of the map's hash, whatever its length.
+ */
 export function mapLine(token: string): string {
-  return `"${token}" 1;`;
+  return `"~^${token}$" 1;`;
 }
