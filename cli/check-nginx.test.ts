@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './backsoon.js';
@@ -41,9 +41,6 @@ async function configure(http: string, options: { main?: string; page?: boolean 
   const { tmpdir } = await import('node:os');
   const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
   await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
-  // The staff file includes the kit's half from where Debian keeps the snippets: here, the prefix.
-  const staff = join(prefix, 'snippets/backsoon/http/backsoon-staff.conf');
-  await writeFile(staff, (await readFile(staff, 'utf8')).replaceAll('/etc/nginx/snippets/backsoon', join(prefix, 'snippets/backsoon')));
   if (options.page !== false) await installPage(join(prefix, 'www'));
   const run = await nginxTest(http.replaceAll('PREFIX', prefix), { prefix, ...(options.main ? { main: options.main } : {}) });
   runs.push(run);

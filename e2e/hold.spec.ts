@@ -34,7 +34,7 @@ test.describe('the hold', () => {
     expect(errors).toEqual([]);
     // It waited for the app, and the app got the request once.
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2000);
-    expect(app.requests).toEqual([{ method: 'GET', url: '/deep/path?q=1&x=%20y' }]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'GET', url: '/deep/path?q=1&x=%20y' }]);
   });
 
   test('holds a location reached through try_files and a named location', async ({ site, app }) => {
@@ -43,7 +43,7 @@ test.describe('the hold', () => {
     await comingBack;
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<code id="asked">/static-first/page?x=1</code>');
-    expect(app.requests).toEqual([{ method: 'GET', url: '/static-first/page?x=1' }]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'GET', url: '/static-first/page?x=1' }]);
   });
 
   test('a POST that reached the app is not sent again', async ({ page, site, app }) => {
@@ -56,11 +56,11 @@ test.describe('the hold', () => {
     const [response] = await Promise.all([page.waitForResponse(site.url('/submit?from=form')), page.getByRole('button', { name: 'Send' }).click()]);
     expect(response.status()).toBe(502);
     expect(response.headers()['x-backsoon']).toBe('crash');
-    await expect(page.locator('backsoon-page')).toContainText('Your form was not sent');
+    await expect(page.locator('backsoon-page')).toContainText('Your form may have been received');
     // The request is over (nginx logs it at its end) without a single try:
     // one POST, the one that reached the app.
     await expect.poll(async () => readFile(join(site.prefix, 'hold.log'), 'utf8')).toMatch(/ \/submit\?from=form 502 tries=$/m);
-    expect(app.requests.filter((r) => r.method === 'POST')).toEqual([{ method: 'POST', url: '/submit?from=form' }]);
+    expect(app.requests.filter((r) => r.method === 'POST').map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'POST', url: '/submit?from=form' }]);
   });
 
   test('a GET that reached the app is not sent again either', async ({ site, app }) => {
@@ -72,7 +72,7 @@ test.describe('the hold', () => {
     expect(response.headers.get('x-backsoon')).toBe('crash');
     // Given up at once, not held.
     expect(Date.now() - startedAt).toBeLessThan(1000);
-    expect(app.requests).toEqual([{ method: 'GET', url: '/dies' }]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'GET', url: '/dies' }]);
   });
 
   test('a refused POST is not held: the page says at once that it was not sent', async ({ site, app }) => {
@@ -87,7 +87,7 @@ test.describe('the hold', () => {
     expect(await response.text()).toContain('request-method="POST"');
     expect(Date.now() - startedAt).toBeLessThan(300);
     await comingBack;
-    expect(app.requests).toEqual([]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([]);
   });
 
   test('gives up into backsoon’s page after its limit, and the page brings the visitor back', async ({ page, site, app }) => {
@@ -114,7 +114,7 @@ test.describe('the hold', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-backsoon')).toBeNull();
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(app.requests).toEqual([{ method: 'HEAD', url: '/head' }]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'HEAD', url: '/head' }]);
   });
 });
 

@@ -53,8 +53,8 @@ export interface StaffEntries {
   openPaths?: string[];
 }
 
-/** Where the README's install puts the snippets; the staff file includes the kit's http half from there. */
-export const INSTALLED_SNIPPETS = '/etc/nginx/snippets/backsoon';
+/** Where the README's install puts the snippets, relative to nginx's configuration folder; the staff file includes the kit's http half from there. */
+export const INSTALLED_SNIPPETS = 'snippets/backsoon';
 
 /**
  * The shipped staff file as an operator edits it: entries added under the
@@ -297,7 +297,10 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     ...options.vars,
   };
   const vhostPath = join(prefix, 'vhost.conf');
-  await writeFile(vhostPath, fillTemplate(await readFile(options.vhost, 'utf8'), vars));
+  let vhost = fillTemplate(await readFile(options.vhost, 'utf8'), vars);
+  // An edited burst means the edited copy of the probe's snippet, wherever the vhost includes it.
+  if (options.admitBurst !== undefined) vhost = vhost.replaceAll(join(SNIPPETS, 'location/backsoon-probe.conf'), httpSnippets.PROBE_LOCATION);
+  await writeFile(vhostPath, vhost);
   const conf = join(prefix, 'nginx.conf');
   await writeFile(conf, mainConfig(prefix, vhostPath, options.modules, options.workerConnections));
   testConfig(prefix, conf);
