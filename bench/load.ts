@@ -16,6 +16,7 @@
  * Prints a table and writes bench/load-results.md (only when every row ran).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -187,6 +188,7 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
   await writeFile(appLog, '');
   const app = new AppServer(appPort, appLog);
   const stopVisitors = new AbortController();
+  setMaxListeners(n + 10, stopVisitors.signal); // every visitor listens for the end of the run
   const world: VisitorWorld = {
     origin: mode === 'backsoon' ? site.url('').replace(/\/$/, '') : `http://127.0.0.1:${metaPort}`,
     signal: stopVisitors.signal,

@@ -1,10 +1,18 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, SITE_VHOST, test } from './fixtures.js';
 
 // Issue 10: with many visitors waiting, the checks and the returns must
 // never reach the app faster than it can serve them. The pages ask a shared
 // probe that nginx answers from a one-second cache, and go back only when
 // nginx gives them a turn (location/backsoon-probe.conf).
+
+// The example site without its server_name line (Debian's default site has
+// `server_name _;`): turns must be counted there too.
+const UNNAMED_VHOST = join(tmpdir(), `backsoon-unnamed-${process.pid}.conf`);
+writeFileSync(UNNAMED_VHOST, readFileSync(SITE_VHOST, 'utf8').replace(/^\s*server_name [^;]*;\n/m, ''));
 
 const PATHS = ['/one?a=1', '/two#part', '/three/x?y=%20z'];
 
@@ -38,21 +46,30 @@ test('waiting pages ask the shared probe, never their own URLs, and each goes ba
   expect(probes.length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
 });
 
-test('nginx grants turns at its rate and tells the rest "busy", at no cost to the app', async ({ site, app }) => {
-  await app.start();
-  const answers = await Promise.all(
-    Array.from({ length: 150 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' })),
-  );
-  const admitted = answers.filter((r) => r.status === 200 && r.headers.get('x-backsoon-probe') === '1');
-  const busy = answers.filter((r) => r.status === 429 && r.headers.get('x-backsoon') === 'busy');
-  // The burst (80) and the rate's first tokens; the other 60 or so are busy.
-  expect(admitted.length).toBeGreaterThanOrEqual(81);
-  expect(admitted.length).toBeLessThanOrEqual(90);
-  expect(admitted.length + busy.length).toBe(150);
-  for (const r of busy) expect(r.headers.get('cache-control')).toBe('no-store');
-  // 150 questions, one probe request at most reached the app.
-  expect(app.requests.length).toBeLessThanOrEqual(1);
-});
+for (const [name, vhost] of [
+  ['its server_name', SITE_VHOST],
+  ['no server_name', UNNAMED_VHOST],
+] as const) {
+  test.describe(`in a server block with ${name}`, () => {
+    test.use({ siteOptions: { vhost } });
+
+    test('nginx grants turns at its rate and tells the rest "busy", at no cost to the app', async ({ site, app }) => {
+      await app.start();
+      const answers = await Promise.all(
+        Array.from({ length: 150 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' })),
+      );
+      const admitted = answers.filter((r) => r.status === 200 && r.headers.get('x-backsoon-probe') === '1');
+      const busy = answers.filter((r) => r.status === 429 && r.headers.get('x-backsoon') === 'busy');
+      // The burst (80) and the rate's first tokens; the other 60 or so are busy.
+      expect(admitted.length).toBeGreaterThanOrEqual(81);
+      expect(admitted.length).toBeLessThanOrEqual(90);
+      expect(admitted.length + busy.length).toBe(150);
+      for (const r of busy) expect(r.headers.get('cache-control')).toBe('no-store');
+      // 150 questions, one probe request at most reached the app.
+      expect(app.requests.length).toBeLessThanOrEqual(1);
+    });
+  });
+}
 
 test.describe('when the turns are all taken', () => {
   // One turn every ten seconds, no burst to speak of: a client asking in a loop takes each one.
