@@ -3,13 +3,12 @@
  * real schedule (src/schedule.ts) on a virtual clock with a seeded random
  * source, beside the usual workarounds. Byte costs are measured first on a
  * real nginx with a real Chromium (bench/measure.ts). Prints the table and
- * writes it to bench/results.md.
+ * writes its part of bench/results.md.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { REPO } from '../scripts/lib/nginx.js';
+import { spawnSync } from 'node:child_process';
 import { composition } from './composition.js';
 import { measure } from './measure.js';
+import { writeResultsPart } from './results-file.js';
 import { backsoon, fixedPolling, reloadEvery, simulate, stockPage, type OutageSummary, type Strategy, type WireCosts } from './simulate.js';
 
 const OUTAGES = [
@@ -97,27 +96,30 @@ const made = [
   `| dist/index.html.gz, the whole, as served | ${parts.page} |`,
 ].join('\n');
 
-const report = `# backsoon benchmark results
+/** "1.22.1": the nginx the byte costs were measured on. */
+const nginxVersion = /nginx\/(\S+)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr)?.[1] ?? 'unknown';
+
+const report = `## The page's schedule, simulated (\`npm run bench\`)
 
 Made by \`npm run bench\` (bench/run.ts): 10,000 visitors arriving uniformly
 during each outage, the page's real schedule on a virtual clock (seed 1),
-byte costs measured on nginx ${'1.22'} with Chromium. A visitor's return
+byte costs measured on nginx ${nginxVersion} with Chromium. A visitor's return
 time runs from the app's return to their reaching it; "herd" is the largest
 share of all visitors reaching the app within one second.
 
-## Targets
+### Targets
 
 ${targetTable}
 
-## All strategies
+### All strategies
 
 ${table}
 
-## Bytes measured
+### Bytes measured
 
 ${wire}
 
-## What the page is made of
+### What the page is made of
 
 Each part gzipped alone (so they do not add up to the whole exactly).
 
@@ -125,5 +127,5 @@ ${made}
 `;
 
 console.log(report);
-await writeFile(join(REPO, 'bench/results.md'), report);
-console.log('wrote bench/results.md');
+await writeResultsPart('simulation', report);
+console.log('wrote its part of bench/results.md');
