@@ -19,6 +19,7 @@ import { DemoApp } from '../scripts/lib/app.js';
 import { NJS_MODULE, REPO, SNIPPETS, startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
 import { freePort } from '../scripts/lib/ports.js';
 import { percentile } from './restarts/load.js';
+import { MARKER_HEADER } from '../src/protocol.js';
 
 const BURST = Number(process.env.BURST ?? 5000);
 /** How long the measure lasts once every request is in. */
@@ -52,7 +53,7 @@ function get(port: number, path: string, agent: Agent): Promise<Outcome> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path, agent, headers: { accept: 'text/html' } }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, marker: res.headers['x-backsoon'] !== undefined, ms: Date.now() - start }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, marker: res.headers[MARKER_HEADER.toLowerCase()] !== undefined, ms: Date.now() - start }));
     });
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, marker: false, ms: Date.now() - start, error: error.code ?? error.message }));
     req.end();

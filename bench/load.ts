@@ -25,6 +25,7 @@ import { REPO, startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
 import { freePort } from '../scripts/lib/ports.js';
 import { writeResultsPart } from './results-file.js';
 import { backsoonVisitor, metaRefreshVisitor, type VisitorRecord, type VisitorWorld } from './load/visitors.js';
+import { PATHS } from '../src/protocol.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -256,7 +257,7 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
     const back = records.filter((r) => r.backAt !== undefined);
     const lastBack = Math.max(appBack + 1, ...back.map((r) => r.backAt!));
     const returns = back.map((r) => Math.max(0, r.backAt! - appBack)).sort((a, b) => a - b);
-    const isCheck = mode === 'backsoon' ? (uri: string) => uri.startsWith('/__backsoon/probe') : (uri: string) => uri.startsWith('/item/');
+    const isCheck = mode === 'backsoon' ? (uri: string) => uri.startsWith(PATHS.probe) : (uri: string) => uri.startsWith('/item/');
     const checks = access.filter((a) => isCheck(a.uri)).map((a) => a.at);
     const isPage = (path: string): boolean => path.startsWith('/item/') || path.startsWith('/fresh/');
     const pagesServed = appTimes.filter((a) => isPage(a.path) && a.at >= appBack && a.at <= lastBack).length;

@@ -2,9 +2,10 @@ import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, 
 import { join, relative } from 'node:path';
 import { siblingTempName } from './atomic-write.js';
 import { CliError } from './errors.js';
+import { KIT_FOLDER } from '../src/protocol.js';
 
 /** The folder under the server's root that every URL of the kit lives in. */
-export const PAGE_FOLDER = '__backsoon';
+export const PAGE_FOLDER = KIT_FOLDER;
 
 /** Files a build must have: what the nginx snippets answer with. */
 export const REQUIRED_FILES = ['index.html', 'maintenance.html', 'outage.json', 'outage.txt'];

@@ -7,6 +7,7 @@ import {
 } from '../src/maintenance-info.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CliError } from './errors.js';
+import { KIT_PATH, PATHS } from '../src/protocol.js';
 import { PAGE_FOLDER } from './install.js';
 
 /**
@@ -14,8 +15,8 @@ import { PAGE_FOLDER } from './install.js';
  * reads it: `__backsoon/maintenance.on` switches it on, and
  * `__backsoon/maintenance.json` ({ message, until }) is what the page says.
  */
-export const FLAG = 'maintenance.on';
-export const INFO = 'maintenance.json';
+export const FLAG = PATHS.maintenanceFlag.slice(KIT_PATH.length);
+export const INFO = PATHS.maintenanceInfo.slice(KIT_PATH.length);
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from './map-limits.js';
 import { children, where, type Directive } from './nginx-conf.js';
+import { KIT_FOLDER } from '../src/protocol.js';
 
 /**
  * What would silently fail in an nginx configuration that uses backsoon,
@@ -99,7 +100,7 @@ function holdUses(tree: Directive[]): Directive[] {
 }
 
 function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['probe']): Finding[] {
-  const folder = posix.join(root, '__backsoon');
+  const folder = posix.join(root, KIT_FOLDER);
   const findings: Finding[] = [];
   const files = [...CRASH_FILES, ...(withMaintenance ? MAINTENANCE_FILES : [])];
   const missing = files.filter((name) => !probe(posix.join(folder, name)));

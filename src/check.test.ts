@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIT_URL, AppCheck, checkUrl, deadline, PROBE_URL } from './check.js';
+import { AppCheck, checkUrl, deadline } from './check.js';
+import { PATHS } from './protocol.js';
+
+const { probe: PROBE_URL, admit: ADMIT_URL } = PATHS;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2026-11-21T14:00:00Z') });

@@ -1,13 +1,5 @@
+import { PATHS } from './protocol.js';
 import { probeVerdict, UNREACHABLE, verdictFromResponse, type Verdict } from './verdict.js';
-
-/**
- * The shared probe nginx answers for every waiting visitor from a one-second
- * cache (location/backsoon-probe.conf): however many visitors wait, the app
- * gets about one probe request a second. `?admit=1` also asks for a turn to
- * go back, which nginx grants at the app's pace.
- */
-export const PROBE_URL = '/__backsoon/probe';
-export const ADMIT_URL = `${PROBE_URL}?admit=1`;
 
 export interface CheckOptions {
   /** Aborts the request (the check's deadline, or the poller stopping). */
@@ -76,10 +68,11 @@ export function deadline(outer: AbortSignal, timeout: number): { signal: AbortSi
 /**
  * How the page checks for the app, and remembers what it learned:
  *
- * 1. It asks the shared probe, not its own URL, so that N waiting visitors
- *    cost the app one request a second, not N.
+ * 1. It asks the shared probe (PATHS.probe), which nginx answers for every
+ *    waiting visitor from a one-second cache (location/backsoon-probe.conf),
+ *    not its own URL: N waiting visitors cost the app one request a second, not N.
  * 2. When the probe says the app answers and the visitor is to go back by
- *    itself, it asks for a turn (`?admit=1`): nginx grants turns at the
+ *    itself, it asks for a turn (PATHS.admit): nginx grants turns at the
  *    app's pace and answers the rest "busy" (marker `busy`), and those ask
  *    again soon, straight for a turn. A visitor turned away never navigates,
  *    so it never counts as a bounce.
@@ -103,11 +96,11 @@ export class AppCheck {
 
   async run(options: CheckOptions): Promise<Verdict> {
     if (this.probe !== 'absent') {
-      const first = await this.ask(this.waitingTurn ? ADMIT_URL : PROBE_URL, options);
+      const first = await this.ask(this.waitingTurn ? PATHS.admit : PATHS.probe, options);
       if (first !== 'no-probe') {
         this.probe = 'present';
         if (first.down || first.admitted || !this.wantsTurn) return this.settle(first);
-        const turn = await this.ask(ADMIT_URL, options);
+        const turn = await this.ask(PATHS.admit, options);
         return this.settle(turn === 'no-probe' ? UNREACHABLE : turn);
       }
       this.probe = 'absent';
@@ -121,7 +114,7 @@ export class AppCheck {
     const verdict = probeVerdict(response, options.now());
     if (verdict === 'no-probe') return verdict;
     if (verdict.down) return { ...verdict, shared: true };
-    return url === ADMIT_URL ? { down: false, admitted: true } : verdict;
+    return url === PATHS.admit ? { down: false, admitted: true } : verdict;
   }
 
   private settle(verdict: Verdict): Verdict {

@@ -1,12 +1,12 @@
 import type { Messages } from './messages.js';
+import { PATHS } from './protocol.js';
 
 /**
  * Only the default language is inlined in the page (a site pays for the
  * bytes of one language on every error response); the others are files
- * beside it, `/__backsoon/locales/<tag>.json`, fetched once by the visitors
+ * beside it, `<PATHS.locales><tag>.json`, fetched once by the visitors
  * who need them, from nginx's disk, which answers during an outage.
  */
-export const LOCALES_URL = '/__backsoon/locales/';
 /** A language file that takes longer than this is given up for the default language. */
 export const LOCALE_TIMEOUT = 2000;
 
@@ -27,7 +27,7 @@ export async function loadMessages(
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), LOCALE_TIMEOUT);
   try {
-    const response = await fetch(`${LOCALES_URL}${tag}.json`, { signal: abort.signal, credentials: 'omit' });
+    const response = await fetch(`${PATHS.locales}${tag}.json`, { signal: abort.signal, credentials: 'omit' });
     if (!response.ok) return undefined;
     const value: unknown = await response.json();
     return isCompleteMessages(value, reference) ? value : undefined;

@@ -1,6 +1,8 @@
+import { PATHS } from './protocol.js';
+
 /**
  * What the operator says about planned maintenance, at run time, in
- * `__backsoon/maintenance.json` beside the page:
+ * PATHS.maintenanceInfo beside the page:
  *
  *   { "message": "Moving to a faster database.", "until": "2026-11-21T14:30:00Z" }
  *
@@ -16,7 +18,6 @@ export interface MaintenanceInfo {
   until?: number;
 }
 
-export const MAINTENANCE_INFO_URL = '/__backsoon/maintenance.json';
 /** A larger file is not read: it is not what the operator meant to write. */
 export const MAX_INFO_CHARS = 4096;
 /** A longer message is dropped, not cut: a cut sentence can say the opposite. */
@@ -81,7 +82,7 @@ export async function fetchMaintenanceInfo(
   signal?: AbortSignal,
 ): Promise<MaintenanceInfo> {
   try {
-    const response = await fetch(MAINTENANCE_INFO_URL, { cache: 'no-store', credentials: 'omit', signal: signal ?? null });
+    const response = await fetch(PATHS.maintenanceInfo, { cache: 'no-store', credentials: 'omit', signal: signal ?? null });
     if (!response.ok) return {};
     const length = Number(response.headers.get('Content-Length'));
     if (length > MAX_INFO_CHARS) return {};

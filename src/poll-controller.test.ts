@@ -3,7 +3,7 @@ import type { ReactiveController } from 'lit';
 import { PollController, type PollEnvironment, type PollSetup } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS } from './poll-options.js';
 import { RETURN_RECORD_KEY } from './loop-guard.js';
-import { PROBE_URL } from './check.js';
+import { PATHS } from './protocol.js';
 
 const URL_ASKED = 'http://example.test/deep/path?q=1&x=%20y#section';
 
@@ -59,7 +59,7 @@ describe('PollController', () => {
     expect(host.controllers).toEqual([controller]);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
-    expect(world.fetch.mock.calls).toEqual([[PROBE_URL, expect.objectContaining({ method: 'HEAD' })]]);
+    expect(world.fetch.mock.calls).toEqual([[PATHS.probe, expect.objectContaining({ method: 'HEAD' })]]);
     expect(controller.snapshot).toMatchObject({ state: 'waiting', attempt: 1 });
     controller.hostDisconnected();
   });

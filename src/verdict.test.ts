@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MARKER_HEADER, verdictFromResponse } from './verdict.js';
+import { MARKER_HEADER } from './protocol.js';
+import { verdictFromResponse } from './verdict.js';
 
 const now = Date.parse('2026-11-21T14:00:00Z');
 const response = (headers: Record<string, string>) => ({ headers: new Headers(headers) });

@@ -1,24 +1,11 @@
+import { MARKER_HEADER, PROBE_HEADER, readMarker, type Marker } from './protocol.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
- * The header nginx adds (through backsoon's snippets) to the error responses
- * it serves itself, and to nothing else. Its value says why the app is away.
+ * Why the app is away, as far as the page can tell: the server's marker
+ * (src/protocol.ts), or no answer at all.
  */
-export const MARKER_HEADER = 'X-Backsoon';
-
-/**
- * The header nginx adds to the probe's answers when they come from the app
- * (location/backsoon-probe.conf): it tells a configured probe from a path
- * that merely exists (the 404 of a server without the probe).
- */
-export const PROBE_HEADER = 'X-Backsoon-Probe';
-
-/**
- * Why the app is away, as far as the page can tell. `busy`: the app is back,
- * but nginx is letting the waiting visitors in a few at a time and this one
- * must wait its turn (the probe's admission, location/backsoon-probe.conf).
- */
-export type OutageKind = 'crash' | 'maintenance' | 'unreachable' | 'busy';
+export type OutageKind = Marker | 'unreachable';
 
 /**
  * The outcome of one check. `admitted`: nginx gave this visitor its turn
@@ -46,17 +33,11 @@ export interface ResponseLike {
 export function verdictFromResponse(response: ResponseLike, now: number): Verdict {
   const marker = response.headers.get(MARKER_HEADER);
   if (marker === null) return { down: false };
-  return { down: true, kind: kindOfMarker(marker), retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now) };
-}
-
-/** The marker's value as an outage kind: anything unknown is a crash. */
-export function kindOfMarker(marker: string): OutageKind {
-  const value = marker.trim().toLowerCase();
-  return value === 'maintenance' || value === 'busy' ? value : 'crash';
+  return { down: true, kind: readMarker(marker), retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now) };
 }
 
 /**
- * Reads an answer of the shared probe (`/__backsoon/probe`): the marker
+ * Reads an answer of the shared probe (PATHS.probe): the marker
  * means down (or busy), the probe's own header means the app answered, and
  * neither means there is no probe on this server (the page then asks its
  * own URL, as before the probe existed).

@@ -10,7 +10,7 @@ import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { ReactiveController } from 'lit';
 import { DEFAULT_POLL_OPTIONS } from '../../src/poll-options.js';
 import { PollController, type PollEnvironment } from '../../src/poll-controller.js';
-import { MARKER_HEADER } from '../../src/verdict.js';
+import { MARKER_HEADER } from '../../src/protocol.js';
 
 /** One keep-alive pool for every simulated browser: nginx's cost per request is what counts, not per connection. */
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity, keepAliveMsecs: 10_000 });

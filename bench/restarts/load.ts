@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { MARKER_HEADER } from '../../src/protocol.js';
 
 /** One page load of the steady load: when it started and ended, and what came back. */
 export interface PageLoad {
@@ -75,7 +76,7 @@ export class SteadyLoad {
         { host: '127.0.0.1', port: this.port, path, agent: this.agent, headers: { accept: 'text/html' }, timeout: 60_000 },
         (res) => {
           load.status = res.statusCode ?? 0;
-          const marker = res.headers['x-backsoon'];
+          const marker = res.headers[MARKER_HEADER.toLowerCase()];
           load.marker = typeof marker === 'string' ? marker : undefined;
           res.resume();
           res.on('end', () => {

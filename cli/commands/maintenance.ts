@@ -1,5 +1,6 @@
 import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { down as switchDown, maintenanceInfoJson, parseUntil, relativeTime, status as readStatus, up as switchUp } from '../maintenance.js';
+import { PAGE_FOLDER } from '../install.js';
 import { siteRoot } from './site-root.js';
 
 const rootHelp = `  --root DIR       the server block's root (default: $BACKSOON_ROOT, or the
@@ -93,7 +94,7 @@ export const status: Command = {
     const root = siteRoot(stringOption(values, 'root'), io);
     const now = io.now();
     const s = await readStatus(root, now);
-    if (!s.installed) io.out(`The page is not installed in ${root}/__backsoon/ (backsoon install --root ${root}).\n`);
+    if (!s.installed) io.out(`The page is not installed in ${root}/${PAGE_FOLDER}/ (backsoon install --root ${root}).\n`);
     if (!s.since) {
       io.out(`Maintenance is off for ${root}.\n`);
       return 0;

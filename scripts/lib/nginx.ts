@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
+import { KIT_FOLDER } from '../../src/protocol.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SNIPPETS = join(REPO, 'nginx-snippets');
@@ -235,7 +236,7 @@ export class RunningNginx {
 
   /** Switches planned maintenance on or off as the operator does: with the flag file, no reload. */
   async maintenance(on: boolean, info?: unknown): Promise<void> {
-    const folder = join(this.root, '__backsoon');
+    const folder = join(this.root, KIT_FOLDER);
     if (on) await writeFile(join(folder, 'maintenance.on'), '');
     else await rm(join(folder, 'maintenance.on'), { force: true });
     if (info === undefined) await rm(join(folder, 'maintenance.json'), { force: true });
@@ -271,12 +272,12 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const root = join(prefix, 'www');
   await mkdir(join(prefix, 'tmp'), { recursive: true });
   await linkSnippets(prefix);
-  await cp(options.dist ?? DIST, join(root, '__backsoon'), { recursive: true });
+  await cp(options.dist ?? DIST, join(root, KIT_FOLDER), { recursive: true });
   await chmod(prefix, 0o755);
   if (options.page) {
     // Both pages, as a user setting an attribute edits both.
     for (const name of ['index.html', 'maintenance.html']) {
-      const pagePath = join(root, '__backsoon', name);
+      const pagePath = join(root, KIT_FOLDER, name);
       const edited = options.page(await readFile(pagePath, 'utf8'));
       // The precompressed copy would be stale after an edit: drop it.
       await rm(`${pagePath}.gz`, { force: true });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, REPO, fillTemplate } from './nginx.js';
 import { freePort } from './ports.js';
+import { KIT_FOLDER, PATHS } from '../../src/protocol.js';
 
 /**
  * Caddy, HAProxy and Apache from Debian in front of the app, each set up
@@ -180,7 +181,7 @@ export class RunningProxy {
       await haproxyCommand(join(this.prefix, 'admin.sock'), on ? `add acl ${acl} on` : `clear acl ${acl}`);
       return;
     }
-    const flag = join(this.root, '__backsoon/maintenance.on');
+    const flag = join(this.root, PATHS.maintenanceFlag);
     if (on) await writeFile(flag, '');
     else await rm(flag, { force: true });
   }
@@ -205,9 +206,9 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
     await chmod(prefix, 0o755);
     const root = join(prefix, 'www');
     await mkdir(root);
-    await cp(DIST, join(root, '__backsoon'), { recursive: true });
+    await cp(DIST, join(root, KIT_FOLDER), { recursive: true });
     if (options.withoutPage) {
-      for (const name of ['index.html', 'index.html.gz', 'maintenance.html', 'maintenance.html.gz']) await rm(join(root, '__backsoon', name));
+      for (const name of ['index.html', 'index.html.gz', 'maintenance.html', 'maintenance.html.gz']) await rm(join(root, KIT_FOLDER, name));
     }
     // The run's own copy of the snippets, as an operator copies them to /etc.
     const snippets = join(prefix, 'snippets');

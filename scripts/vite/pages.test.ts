@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../src/locales/en.js';
-import { pageMarkup, replaceLiteral } from './pages.js';
+import { pageMarkup, replaceLiteral, rewriteProblems } from './pages.js';
 
 describe('filling the page', () => {
   // Issue 9, item 13: `$` in a config string is text, not a replacement pattern.
@@ -14,5 +14,18 @@ describe('filling the page', () => {
     const markup = pageMarkup('crash', { ...en, crashTitle: 'Back <soon>, $$ guaranteed' }, {});
     expect(markup).toContain('<h1>Back &#60;soon&#62;, $$ guaranteed</h1>');
     expect(replaceLiteral('<body><!--page--></body>', '<!--page-->', markup)).toContain('$$ guaranteed');
+  });
+});
+
+describe('the strings nginx and the worker rewrite', () => {
+  const page = '<meta http-equiv="refresh" content="30"><backsoon-page kind="crash">';
+
+  it('finds nothing wrong when each occurs once', () => {
+    expect(rewriteProblems(page)).toEqual([]);
+  });
+
+  it('names a string that is missing or repeated', () => {
+    expect(rewriteProblems('<backsoon-page kind="crash">')).toEqual(['`<meta http-equiv="refresh"` occurs 0 times, not once']);
+    expect(rewriteProblems(`${page}<backsoon-page hidden>`)).toEqual(['`<backsoon-page ` occurs 2 times, not once']);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import type { Messages } from '../../src/messages.js';
+import { KIT_PATH, REWRITES, type Marker } from '../../src/protocol.js';
 import { loadConfig, messagesFor, type BuildConfig } from './config.js';
 
 const VIRTUAL_LOCALES = 'virtual:backsoon-locales';
@@ -11,7 +12,20 @@ const RESOLVED_LOCALES = `\0${VIRTUAL_LOCALES}`;
 const OUTAGE_JSON = `${JSON.stringify({ error: 'unavailable', message: 'The service is temporarily unavailable. Please try again shortly.' })}\n`;
 const OUTAGE_TEXT = 'The service is temporarily unavailable. Please try again shortly.\n';
 
-type Kind = 'crash' | 'maintenance';
+/** The pages built, by the marker the server sends them with. */
+type Kind = Exclude<Marker, 'busy'>;
+
+/**
+ * What is wrong with a built page for the rewrites of nginx and the worker
+ * (REWRITES, src/protocol.ts): each string must occur exactly once, or a
+ * rewrite would miss (a lost form's page going back by itself) or hit twice.
+ */
+export function rewriteProblems(html: string): string[] {
+  return Object.values(REWRITES).flatMap(({ find }) => {
+    const count = html.split(find).length - 1;
+    return count === 1 ? [] : [`\`${find}\` occurs ${count} times, not once`];
+  });
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -57,7 +71,7 @@ export function themeStyle(config: BuildConfig, logoUrl: string | undefined): st
   return declarations.length > 0 ? `<style>:root { ${declarations.join(' ')} }</style>` : '';
 }
 
-/** The logo's name in the build (and under /__backsoon/), when the config names one. */
+/** The logo's name in the build (and under KIT_PATH), when the config names one. */
 function logoFileName(config: BuildConfig): string | undefined {
   return config.logo ? `logo${extname(config.logo).toLowerCase()}` : undefined;
 }
@@ -108,7 +122,7 @@ export function backsoonPages(root = process.cwd()): Plugin {
         const slots: [string, string][] = [
           ['<!--backsoon:lang-->', escapeHtml(config.languages[0]!)],
           ['<!--backsoon:title-->', escapeHtml(messages.crashTitle)],
-          ['<!--backsoon:theme-->', themeStyle(config, logo && `/__backsoon/${logo}`)],
+          ['<!--backsoon:theme-->', themeStyle(config, logo && `${KIT_PATH}${logo}`)],
           ['<!--backsoon:page-->', pageMarkup('crash', messages, config.poll)],
         ];
         return slots.reduce((page, [slot, value]) => replaceLiteral(page, slot, value), html);
@@ -152,6 +166,10 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
           crashPage,
           pageMarkup('maintenance', messages, config.poll),
         );
+        for (const [name, html] of [['index.html', crash], ['maintenance.html', maintenance]] as const) {
+          const problems = rewriteProblems(html);
+          if (problems.length > 0) return this.error(`${name}: ${problems.join('; ')} (the server and the worker rewrite it: src/protocol.ts)`);
+        }
         this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
         for (const tag of config.languages.slice(1)) {
           this.emitFile({ type: 'asset', fileName: `locales/${tag}.json`, source: `${JSON.stringify(messagesFor(config, tag))}\n` });

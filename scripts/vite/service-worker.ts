@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Logger, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
+import { KIT_PATH } from '../../src/protocol.js';
 
 /** What the worker precaches, from dist/: the pages and their languages. brand.css is fetched at install and kept fresh network first instead (src/sw/routes.ts). */
 export const PRECACHE_PATTERNS = ['index.html', 'maintenance.html', 'locales/*.json'];
@@ -60,7 +61,7 @@ export function serviceWorker(): Plugin {
           swDest: join(dist, file),
           globDirectory: dist,
           globPatterns: PRECACHE_PATTERNS,
-          modifyURLPrefix: { '': '/__backsoon/' },
+          modifyURLPrefix: { '': KIT_PATH },
         });
         for (const warning of warnings) this.warn(warning);
       }

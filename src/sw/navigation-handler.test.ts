@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE_URLS, createNavigationHandler, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
+import { PATHS } from '../protocol.js';
+import { createNavigationHandler, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
 
 const PAGE = '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
 const find = async (url: string): Promise<Response | undefined> =>
-  url === PAGE_URLS.crash || url === PAGE_URLS.maintenance ? new Response(PAGE.replace('crash', url.includes('maintenance') ? 'maintenance' : 'crash')) : undefined;
+  url === PATHS.crashPage || url === PATHS.maintenancePage ? new Response(PAGE.replace('crash', url.includes('maintenance') ? 'maintenance' : 'crash')) : undefined;
 
 describe('the worker’s decision', () => {
   it('passes the app’s own responses on, its errors included, and takes over for the marker or no answer', () => {

@@ -1,15 +1,13 @@
 import type { RouteHandlerCallback } from 'workbox-core';
 import { isLostForm } from '../lost-form.js';
-import { MARKER_HEADER } from '../verdict.js';
+import { MARKER_HEADER, PATHS, readMarker, REWRITES, type Marker } from '../protocol.js';
 
-/** The precached pages, by why the app is away. */
-export const PAGE_URLS = {
-  crash: '/__backsoon/index.html',
-  maintenance: '/__backsoon/maintenance.html',
-} as const;
-
-/** What the worker shows for a navigation: nothing (pass the response on) or a page. */
-export type Outage = 'crash' | 'maintenance' | 'unreachable';
+/**
+ * Why a navigation gets a page (undefined: pass the response on). `busy`
+ * never comes for a navigation (only the probe says it); if it did, the
+ * visitor would get the crash page, which waits and goes back.
+ */
+export type Outage = Exclude<Marker, 'busy'> | 'unreachable';
 
 /**
  * Decides from the network's answer: no answer at all (the server or the
@@ -26,7 +24,7 @@ export function outageOf(response: Response | undefined): Outage | undefined {
   if (!response || response.type === 'error') return 'unreachable';
   const marker = response.headers.get(MARKER_HEADER);
   if (marker === null) return undefined;
-  return marker.trim().toLowerCase() === 'maintenance' ? 'maintenance' : 'crash';
+  return readMarker(marker) === 'maintenance' ? 'maintenance' : 'crash';
 }
 
 /**
@@ -52,15 +50,15 @@ export async function pageResponse(
   method: string,
   find: (url: string) => Promise<Response | undefined>,
 ): Promise<Response | undefined> {
-  const cached = await find(outage === 'maintenance' ? PAGE_URLS.maintenance : PAGE_URLS.crash);
+  const cached = await find(outage === 'maintenance' ? PATHS.maintenancePage : PATHS.crashPage);
   if (!cached) return undefined;
   let html = await cached.text();
   if (isLostForm(method)) {
     const sent = original ? formSentIn(await original.clone().text()) : undefined;
     const marks = `request-method="${method.toUpperCase()}"${sent ? ` form-sent="${sent}"` : ''}`;
     html = html
-      .replace('<backsoon-page ', () => `<backsoon-page ${marks} `)
-      .replace('<meta http-equiv="refresh"', '<meta data-refresh-removed');
+      .replace(REWRITES.pageTag.find, () => `${REWRITES.pageTag.find}${marks} `)
+      .replace(REWRITES.metaRefresh.find, REWRITES.metaRefresh.replace);
   }
   const headers = new Headers({
     'Content-Type': 'text/html; charset=utf-8',

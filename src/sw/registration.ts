@@ -1,4 +1,5 @@
 import { Workbox } from 'workbox-window';
+import { PATHS } from '../protocol.js';
 
 export interface RegisterOptions {
   /**
@@ -23,7 +24,7 @@ export interface RegisterOptions {
  */
 export function registerBacksoon(options: RegisterOptions = {}): Workbox | undefined {
   if (!('serviceWorker' in navigator)) return undefined;
-  const workbox = new Workbox(options.scriptUrl ?? '/__backsoon/sw.js', { scope: options.scope ?? '/' });
+  const workbox = new Workbox(options.scriptUrl ?? PATHS.serviceWorker, { scope: options.scope ?? '/' });
   void workbox.register();
   return workbox;
 }

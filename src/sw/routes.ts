@@ -4,11 +4,12 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEn
 import { warmStrategyCache } from 'workbox-recipes/warmStrategyCache.js';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
+import { KIT_PATH, PATHS } from '../protocol.js';
 import { CACHE_PREFIX } from './cache-prefix.js';
 import { createNavigationHandler } from './navigation-handler.js';
 
 /** The kit's own URLs, which the worker never answers with the page. */
-const KIT = /^\/__backsoon\//;
+const KIT = new RegExp(`^${KIT_PATH}`); // no character of it is special in a RegExp
 
 export interface RouteOptions {
   /**
@@ -24,8 +25,6 @@ export interface RouteOptions {
   navigationPreload: boolean;
 }
 
-/** The operator's branding, edited in place after the build (see public/brand.css). */
-const BRAND_CSS = '/__backsoon/brand.css';
 
 /**
  * Adds backsoon to a service worker: precaches the pages (each with the
@@ -46,9 +45,9 @@ export function installBacksoonRoutes(manifest: (string | PrecacheEntry)[], opti
   // Network first, so an edit shows at the next online visit; 3 s before the
   // cached copy is used, so a slow server does not hold the page's styles.
   const brand = new NetworkFirst({ cacheName: `${CACHE_PREFIX}-brand`, networkTimeoutSeconds: 3 });
-  registerRoute(({ url }) => url.pathname === BRAND_CSS, brand);
+  registerRoute(({ url }) => url.pathname === PATHS.brandCss, brand);
   // Not in the precache manifest: precached files are served cache first
   // under the build's revision, so an operator's later edit would not show.
   // Fetched into this strategy's cache when the worker installs instead.
-  warmStrategyCache({ urls: [BRAND_CSS], strategy: brand });
+  warmStrategyCache({ urls: [PATHS.brandCss], strategy: brand });
 }
