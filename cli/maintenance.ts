@@ -124,7 +124,8 @@ export async function status(root: string, now: number): Promise<MaintenanceStat
   }
   if (text !== undefined) {
     const info = parseMaintenanceInfo(text, now);
-    if (info.message) result.message = info.message['*'] ?? Object.values(info.message)[0];
+    const message = info.message && (info.message['*'] ?? Object.values(info.message)[0]);
+    if (message !== undefined) result.message = message;
     if (info.until !== undefined) result.until = new Date(info.until);
     const raw = (() => {
       try {

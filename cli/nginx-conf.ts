@@ -11,7 +11,7 @@ export interface Directive {
   name: string;
   args: string[];
   /** The directives between its braces; undefined for a simple directive ending in `;`. */
-  block?: Directive[];
+  block?: Directive[] | undefined;
   file: string;
   line: number;
   /** The include lines that brought it in, outermost first ("file:line"). */

@@ -98,7 +98,6 @@ export class BacksoonPage extends LitElement {
   }
 
   override render() {
-    const m = this.copy.messages;
     const snapshot = this.poll.snapshot;
     const now = this.poll.now();
     const kind = this.shownKind;

@@ -30,7 +30,7 @@ export interface NginxOptions {
   /** More placeholders. */
   vars?: Record<string, string>;
   /** Edits the installed pages' HTML (crash and maintenance) before nginx starts; `null` removes them. */
-  page?: (html: string) => string | null;
+  page?: ((html: string) => string | null) | undefined;
   /** Entries added to the staff file (http/backsoon-staff.conf), as an operator would. */
   staff?: StaffEntries;
   /** The build to install. @default dist/ */
