@@ -36,19 +36,19 @@ export type Strategy = (arrival: number, outageEnd: number, random: () => number
 /** backsoon's page: the real schedule, checks until the app answers or the page gives up. */
 export function backsoon(options: PollOptions = DEFAULT_POLL_OPTIONS, checkLatency = 5): Strategy {
   return (arrival, outageEnd, random) => {
-    let state = { startedAt: arrival, step: 0 };
+    let step = 0;
     let now = arrival;
     let checks = 0;
     for (;;) {
-      const planned = planWait(state, { now, bounces: 0, retryAfter: undefined, until: undefined }, options, random);
-      state = planned.state;
-      now += planned.delay;
+      const plan = planWait({ elapsed: now - arrival, step, bounces: 0 }, options, random);
+      if (plan.advances) step += 1;
+      now += plan.delay;
       checks += 1;
       if (now >= outageEnd) {
-        const back = now + checkLatency + returnDelay(now - state.startedAt, options, random);
+        const back = now + checkLatency + returnDelay(now - arrival, options, random);
         return { returnAfter: back - outageEnd, pageLoads: 1, checks };
       }
-      if (shouldGiveUp(checks, now - state.startedAt, options)) return { returnAfter: Infinity, pageLoads: 1, checks };
+      if (shouldGiveUp(checks, now - arrival, options)) return { returnAfter: Infinity, pageLoads: 1, checks };
     }
   };
 }

@@ -184,22 +184,23 @@ export class Poller {
 
   private scheduleNext(): void {
     const now = this.deps.now();
-    const planned = planWait(
-      { startedAt: this.startedAt, step: this.step },
+    const until = this.deps.until();
+    const plan = planWait(
       {
-        now,
+        elapsed: now - this.startedAt,
+        step: this.step,
         bounces: this.deps.bounces,
         retryAfter: this.retryAfter,
-        until: this.deps.until(),
+        untilIn: until === undefined ? undefined : until - now,
         busy: this.kind === 'busy',
         shared: this.shared,
       },
       this.deps.options,
       this.deps.random,
     );
-    this.step = planned.state.step;
-    this.nextCheckAt = now + planned.delay;
-    this.timer = setTimeout(() => void this.runCheck(), planned.delay);
+    if (plan.advances) this.step += 1;
+    this.nextCheckAt = now + plan.delay;
+    this.timer = setTimeout(() => void this.runCheck(), plan.delay);
     this.setState('waiting');
   }
 

@@ -1,10 +1,10 @@
 import type { PollOptions } from './poll-options.js';
 
-/** What the schedule knows when it picks the wait before the next check. */
+/** What the schedule knows when it plans the wait before the next check (planWait). */
 export interface ScheduleInput {
-  /** Milliseconds since the page started checking. */
+  /** Milliseconds since the page started checking (or since "Try again"). */
   elapsed: number;
-  /** Waits already scheduled after the quick phase ended (0 for the first). */
+  /** Backoff steps taken so far: the plans whose `advances` was true (0 at first). */
   step: number;
   /** Times the visitor was sent back to this URL and returned (loop guard). */
   bounces: number;
@@ -47,59 +47,80 @@ export const BUSY_SPREAD = 2;
  */
 export const SHARED_MAX_TIMEOUT = 5000;
 
+/** The wait before the next check, and whether it is a step of the backoff. */
+export interface WaitPlan {
+  /** Milliseconds until the next check. */
+  delay: number;
+  /**
+   * The wait is a step of the backoff (not the quick phase, nor a wait set
+   * by the admission, the operator or the server): the caller adds one to
+   * `step` for the next plan.
+   */
+  advances: boolean;
+}
+
 /**
- * Picks the wait before the next check.
+ * Plans the wait before the next check. The page's poller and the
+ * benchmarks both call this, so the benchmarks measure the page's real
+ * schedule.
  *
  * - A visitor turned away by nginx's admission asks again soon (BUSY_SPREAD).
  * - Before an announced end of maintenance, checks are slow (between half
- *   of maxTimeout and maxTimeout, jittered) and the last one lands on the
- *   announced time: an operator who finishes early is noticed within
+ *   of maxTimeout and maxTimeout: equalJitter) and the last one lands on
+ *   the announced time: an operator who finishes early is noticed within
  *   maxTimeout, and nobody hammers a server that said when it would be back.
  * - An explicit `Retry-After` wins, clamped to [minTimeout, maxRetryAfter],
  *   with no jitter: the server's timing beats the client's.
  * - While the outage is young (elapsed < quickPeriod, no bounce) every wait
  *   is minTimeout.
- * - Then the ceiling grows by `factor` per step up to maxTimeout (or
- *   SHARED_MAX_TIMEOUT, when the checks go to the shared probe), and the
- *   wait is drawn uniformly between half the ceiling and the ceiling
- *   ("equal jitter"), never under minTimeout, so visitors who arrived
- *   together spread out. Not full jitter (0 to the ceiling): its many short
- *   waits make a visitor check more often on average for the same ceiling,
- *   which put more than a tenth of the visitors on the app in the second
- *   after a ten-minute outage (bench/results.md).
+ * - Then the backoff: the wait is drawn between half a ceiling and the
+ *   ceiling (equalJitter), and the ceiling grows by `factor` per step up to
+ *   maxTimeout, or SHARED_MAX_TIMEOUT when the checks go to the shared
+ *   probe (backoffCeiling). Only these waits advance the step.
  *
  * @param random a source of numbers in [0, 1), injected for tests and benchmarks
  */
-export function nextDelay(input: ScheduleInput, options: PollOptions, random: () => number): number {
-  const { minTimeout, maxTimeout, maxRetryAfter, factor } = options;
-  if (input.busy) return minTimeout * (1 + random() * BUSY_SPREAD);
+export function planWait(input: ScheduleInput, options: PollOptions, random: () => number): WaitPlan {
+  const { minTimeout, maxTimeout, maxRetryAfter } = options;
+  if (input.busy) return { delay: minTimeout * (1 + random() * BUSY_SPREAD), advances: false };
   if (input.untilIn !== undefined && input.untilIn > 0) {
-    const slow = Math.max(minTimeout, maxTimeout / 2 + random() * (maxTimeout / 2));
-    return Math.max(minTimeout, Math.min(input.untilIn, slow));
+    const slow = equalJitter(maxTimeout, minTimeout, random);
+    return { delay: Math.max(minTimeout, Math.min(input.untilIn, slow)), advances: false };
   }
   if (input.retryAfter !== undefined) {
-    return Math.min(maxRetryAfter, Math.max(minTimeout, input.retryAfter));
+    return { delay: Math.min(maxRetryAfter, Math.max(minTimeout, input.retryAfter)), advances: false };
   }
-  if (inQuickPhase(input, options)) return minTimeout;
-  const exponent = input.step + 1 + input.bounces * STEPS_PER_BOUNCE;
-  const longest = input.shared ? Math.max(minTimeout, Math.min(maxTimeout, SHARED_MAX_TIMEOUT)) : maxTimeout;
-  const ceiling = Math.min(longest, minTimeout * factor ** exponent);
-  return Math.max(minTimeout, ceiling / 2 + random() * (ceiling / 2));
+  if (inQuickPhase(input, options)) return { delay: minTimeout, advances: false };
+  return { delay: equalJitter(backoffCeiling(input, options), minTimeout, random), advances: true };
 }
 
 /** Whether the outage is still young enough for one check per minTimeout. */
-export function inQuickPhase(input: ScheduleInput, options: PollOptions): boolean {
+function inQuickPhase(input: ScheduleInput, options: PollOptions): boolean {
   return input.bounces === 0 && input.elapsed < options.quickPeriod;
 }
 
 /**
- * Whether the wait nextDelay picks for `input` is a step of the backoff
- * (not the quick phase, nor a wait set by the server or the operator):
- * the poller counts those steps.
+ * The longest backoff wait at `input.step`: minTimeout times `factor` per
+ * step (STEPS_PER_BOUNCE more per bounce), up to maxTimeout, or to
+ * SHARED_MAX_TIMEOUT while the checks go to the shared probe.
  */
-export function advancesBackoff(input: ScheduleInput, options: PollOptions): boolean {
-  const paced = input.busy === true || (input.untilIn !== undefined && input.untilIn > 0);
-  return !paced && input.retryAfter === undefined && !inQuickPhase(input, options);
+function backoffCeiling(input: ScheduleInput, options: PollOptions): number {
+  const { minTimeout, maxTimeout, factor } = options;
+  const exponent = input.step + 1 + input.bounces * STEPS_PER_BOUNCE;
+  const longest = input.shared ? Math.max(minTimeout, Math.min(maxTimeout, SHARED_MAX_TIMEOUT)) : maxTimeout;
+  return Math.min(longest, minTimeout * factor ** exponent);
+}
+
+/**
+ * A wait drawn uniformly between half of `ceiling` and `ceiling` ("equal
+ * jitter"), never under `floor`, so visitors who arrived together spread
+ * out. Not full jitter (0 to the ceiling): its many short waits make a
+ * visitor check more often on average for the same ceiling, which put more
+ * than a tenth of the visitors on the app in the second after a ten-minute
+ * outage (bench/results.md).
+ */
+function equalJitter(ceiling: number, floor: number, random: () => number): number {
+  return Math.max(floor, ceiling / 2 + random() * (ceiling / 2));
 }
 
 /**
@@ -107,50 +128,6 @@ export function advancesBackoff(input: ScheduleInput, options: PollOptions): boo
  */
 export function shouldGiveUp(attempt: number, elapsed: number, options: PollOptions): boolean {
   return attempt >= options.retries || elapsed >= options.maxRetryTime;
-}
-
-/** Where a visitor's schedule stands: what planWait needs to remember between checks. */
-export interface ScheduleState {
-  /** When the page started checking (or "Try again" was pressed). */
-  startedAt: number;
-  /** Backoff steps taken so far. */
-  step: number;
-}
-
-/** What the latest check and the operator said, for planWait. */
-export interface ScheduleContext {
-  now: number;
-  bounces: number;
-  retryAfter: number | undefined;
-  until: number | undefined;
-  /** The last check was turned away by nginx's admission. */
-  busy?: boolean | undefined;
-  /** The last check went to the shared probe. */
-  shared?: boolean | undefined;
-}
-
-/**
- * The wait before the next check and the state after it: nextDelay plus the
- * bookkeeping of backoff steps. The page's poller and the benchmarks both
- * call this, so the benchmarks measure the page's real schedule.
- */
-export function planWait(
-  state: ScheduleState,
-  context: ScheduleContext,
-  options: PollOptions,
-  random: () => number,
-): { delay: number; state: ScheduleState } {
-  const input: ScheduleInput = {
-    untilIn: context.until === undefined ? undefined : context.until - context.now,
-    elapsed: context.now - state.startedAt,
-    step: state.step,
-    bounces: context.bounces,
-    retryAfter: context.retryAfter,
-    busy: context.busy,
-    shared: context.shared,
-  };
-  const delay = nextDelay(input, options, random);
-  return { delay, state: advancesBackoff(input, options) ? { ...state, step: state.step + 1 } : state };
 }
 
 /**
