@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
 import { announcement, bodyText, formNotice, heading, maintenanceLine, statusLine, type Copy, type PageKind } from './copy.js';
@@ -7,9 +7,23 @@ import { formState, type FormState } from './lost-form.js';
 import { pickLocale } from './locale.js';
 import { messageFor } from './maintenance-info.js';
 import { PollController } from './poll-controller.js';
-import { DEFAULT_POLL_OPTIONS, resolvePollOptions, type PollOptions } from './poll-options.js';
+import { DEFAULT_POLL_OPTIONS, POLL_OPTION_NAMES, POLL_OPTIONS, attributeName, resolvePollOptions, type PollOptions } from './poll-options.js';
 import { reloadAsGet } from './return-to.js';
 import { styles } from './backsoon-page.styles.js';
+
+/**
+ * The poll options' properties, one per option of `POLL_OPTIONS`, declared
+ * by `static properties`: a Number attribute each, named by `attributeName`.
+ * Lit's Number converter makes a removed attribute `null`.
+ */
+type PollOptionProperties = { [K in keyof typeof POLL_OPTIONS]?: number | null };
+
+const pollOptionProperties: PropertyDeclarations = Object.fromEntries(
+  POLL_OPTION_NAMES.map((name) => [name, { type: Number, attribute: attributeName(name) }]),
+);
+
+// Declares the properties that `static properties` creates (declaration merging).
+export interface BacksoonPage extends PollOptionProperties {}
 
 /**
  * The page nginx serves while the app is away. It checks the page's own URL
@@ -20,9 +34,13 @@ import { styles } from './backsoon-page.styles.js';
  * its own, in the visitor's language (chosen from `navigator.languages`
  * among the languages of the build; see src/locale-loader.ts).
  *
- * Each poll option is an attribute; see `PollOptions` for what it does and
- * its default. An invalid value is reported in the console and the
- * defaults are used.
+ * Each poll option (src/poll-options.ts) is a property, and an attribute of
+ * its kebab-case name (`maxRetryAfter`, `max-retry-after`). An option not
+ * given, or whose attribute is removed, takes its default; an invalid value
+ * is reported in the console and the defaults are used. A change after the
+ * element connected takes effect from the next check or wait (a wait
+ * already planned runs its course; after giving up, "Try again" starts
+ * over).
  *
  * @fires backsoon-attempt - a check starts; `detail: { attempt, elapsed }`
  * @fires backsoon-back - the app answered; cancelable: `preventDefault()`
@@ -51,6 +69,7 @@ import { styles } from './backsoon-page.styles.js';
 @customElement('backsoon-page')
 export class BacksoonPage extends LitElement {
   static override styles = styles;
+  static override properties = pollOptionProperties;
 
   /** Why the page is shown: `crash` (502/504) or `maintenance` (503). Set by the build's page variants. */
   @property() kind: 'crash' | 'maintenance' = 'crash';
@@ -64,25 +83,8 @@ export class BacksoonPage extends LitElement {
    */
   @property({ attribute: 'form-sent' }) formSent?: string;
 
-  /** @see PollOptions.retries */
-  @property({ type: Number }) retries?: number;
-  /** @see PollOptions.maxRetryTime */
-  @property({ type: Number, attribute: 'max-retry-time' }) maxRetryTime?: number;
-  /** @see PollOptions.minTimeout */
-  @property({ type: Number, attribute: 'min-timeout' }) minTimeout?: number;
-  /** @see PollOptions.quickPeriod */
-  @property({ type: Number, attribute: 'quick-period' }) quickPeriod?: number;
-  /** @see PollOptions.factor */
-  @property({ type: Number }) factor?: number;
-  /** @see PollOptions.maxTimeout */
-  @property({ type: Number, attribute: 'max-timeout' }) maxTimeout?: number;
-  /** @see PollOptions.maxRetryAfter */
-  @property({ type: Number, attribute: 'max-retry-after' }) maxRetryAfter?: number;
-  /** @see PollOptions.returnSpread */
-  @property({ type: Number, attribute: 'return-spread' }) returnSpread?: number;
-  /** @see PollOptions.timeout */
-  @property({ type: Number }) timeout?: number;
-
+  /** The options `pollOptions()` resolved last, and the properties they came from. */
+  private resolvedOptions: { given: Partial<PollOptions>; options: PollOptions } | undefined;
   private copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
   /** Settles once the visitor's language is known; the first render waits for it. */
   private readonly copyReady: Promise<void> = this.chooseCopy();
@@ -173,24 +175,28 @@ export class BacksoonPage extends LitElement {
     if (messages) this.copy = { ...this.copy, locale, messages };
   }
 
+  /**
+   * The poll options from the current properties; the controller asks before
+   * each check and each wait. Resolved again only when a property changed,
+   * so an invalid value is reported once.
+   */
   private pollOptions(): PollOptions {
-    const given = {
-      retries: this.retries,
-      maxRetryTime: this.maxRetryTime,
-      minTimeout: this.minTimeout,
-      quickPeriod: this.quickPeriod,
-      factor: this.factor,
-      maxTimeout: this.maxTimeout,
-      maxRetryAfter: this.maxRetryAfter,
-      returnSpread: this.returnSpread,
-      timeout: this.timeout,
-    };
+    const given: Partial<PollOptions> = {};
+    for (const name of POLL_OPTION_NAMES) {
+      const value = this[name];
+      if (value !== undefined && value !== null) given[name] = value;
+    }
+    const last = this.resolvedOptions;
+    if (last && POLL_OPTION_NAMES.every((name) => Object.is(last.given[name], given[name]))) return last.options;
+    let options: PollOptions;
     try {
-      return resolvePollOptions(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
+      options = resolvePollOptions(given);
     } catch (error) {
       console.error(error instanceof Error ? error.message : error, '— using the defaults');
-      return DEFAULT_POLL_OPTIONS;
+      options = DEFAULT_POLL_OPTIONS;
     }
+    this.resolvedOptions = { given, options };
+    return options;
   }
 
   private onCheckNow(): void {

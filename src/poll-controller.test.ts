@@ -189,6 +189,28 @@ describe('PollController', () => {
     expect(world.location.reload).toHaveBeenCalledOnce();
   });
 
+  it('reads the host’s options again for each check: a changed timeout applies to the next one', async () => {
+    const host = new FakeHost();
+    const world = environment(down);
+    world.fetch.mockImplementation(
+      async (_url, init) =>
+        new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        ),
+    );
+    let options = { ...DEFAULT_POLL_OPTIONS, timeout: 3000 };
+    const controller = new PollController(host, () => ({ ...crash, options }), () => world.env);
+    controller.hostConnected();
+    await vi.advanceTimersByTimeAsync(1000 + 3000);
+    expect(controller.snapshot).toMatchObject({ state: 'waiting', attempt: 1 });
+    options = { ...options, timeout: 6000 };
+    await vi.advanceTimersByTimeAsync(1000 + 3000);
+    expect(controller.snapshot).toMatchObject({ state: 'checking', attempt: 2 });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(controller.snapshot).toMatchObject({ state: 'waiting', attempt: 2 });
+    controller.hostDisconnected();
+  });
+
   it('never navigates after a form that was not sent', async () => {
     const host = new FakeHost();
     const world = environment(() => new Response('app'));

@@ -37,7 +37,11 @@ export function browserEnvironment(): PollEnvironment {
   };
 }
 
-/** What the host tells the controller when it connects. */
+/**
+ * What the host tells the controller. `kind` and `unsent` are read when the
+ * host connects; `options` again before each check and each wait, so that a
+ * changed option takes effect from the next one.
+ */
 export interface PollSetup {
   options: PollOptions;
   /** What the page was served for, from nginx's choice of page. */
@@ -88,14 +92,14 @@ export class PollController implements ReactiveController {
 
   hostConnected(): void {
     const env = (this.environment = this.env());
-    const { options, kind, unsent } = this.setup();
+    const { kind, unsent } = this.setup();
     const url = env.location.href;
     const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
     this.infoAbort = new AbortController();
     if (kind === 'maintenance') void this.readInfo(env, this.infoAbort.signal);
     const appCheck = new AppCheck(url, !unsent);
     this.poller = new Poller({
-      options,
+      options: () => this.setup().options,
       bounces,
       autoReturn: !unsent,
       now: env.now,
@@ -106,7 +110,7 @@ export class PollController implements ReactiveController {
       // One deadline for the whole check, the maintenance.json read included:
       // nothing in it may outlive `timeout`.
       check: async (signal) => {
-        const limit = deadline(signal, options.timeout);
+        const limit = deadline(signal, this.setup().options.timeout);
         try {
           const verdict = await appCheck.run({ signal: limit.signal, now: env.now, fetch: env.fetch });
           if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.infoReadAt >= INFO_REFRESH) {

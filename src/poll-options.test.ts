@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLL_OPTIONS, resolvePollOptions } from './poll-options.js';
+import { DEFAULT_POLL_OPTIONS, POLL_OPTION_NAMES, attributeName, resolvePollOptions } from './poll-options.js';
 
 describe('resolvePollOptions', () => {
   it('fills in every default', () => {
@@ -9,6 +10,7 @@ describe('resolvePollOptions', () => {
 
   it('names an unknown option', () => {
     expect(() => resolvePollOptions({ retry: 5 })).toThrow(new TypeError('backsoon: unknown poll option "retry"'));
+    expect(() => resolvePollOptions({ toString: 5 })).toThrow(/unknown poll option "toString"/);
   });
 
   it('names the option whose value is wrong', () => {
@@ -17,5 +19,53 @@ describe('resolvePollOptions', () => {
     expect(() => resolvePollOptions({ factor: 0.5 })).toThrow(/option "factor"/);
     expect(() => resolvePollOptions({ timeout: '5' })).toThrow(/option "timeout" must be a finite number \(got 5\)/);
     expect(() => resolvePollOptions({ maxTimeout: 500 })).toThrow(/option "maxTimeout" must be a number of at least minTimeout/);
+  });
+});
+
+describe('attributeName', () => {
+  it('is the option in kebab-case', () => {
+    expect(attributeName('maxRetryAfter')).toBe('max-retry-after');
+    expect(attributeName('retries')).toBe('retries');
+  });
+
+  // The built pages, the e2e specs and integrators' pages spell the attributes so.
+  it('gives every option the attribute it has always had', () => {
+    expect(POLL_OPTION_NAMES.map(attributeName)).toEqual([
+      'retries',
+      'max-retry-time',
+      'min-timeout',
+      'quick-period',
+      'factor',
+      'max-timeout',
+      'max-retry-after',
+      'return-spread',
+      'timeout',
+    ]);
+  });
+});
+
+describe("the README's Options table", () => {
+  /** The rows of the table under "## Options": option, attribute and default, as written. */
+  function readmeRows(): string[][] {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = /^## Options\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|').slice(1, 4).map((cell) => cell.trim()));
+  }
+
+  it('lists every option of POLL_OPTIONS, in its order, and nothing else', () => {
+    expect(readmeRows().map(([option]) => option)).toEqual(POLL_OPTION_NAMES.map((name) => `\`${name}\``));
+  });
+
+  it('gives each its attribute and its default', () => {
+    const rows = readmeRows().map(([option, attribute, given]) => [
+      option,
+      attribute,
+      // "7 200 000 (2 h)" → 7200000
+      Number(given!.replace(/\(.*\)/, '').replace(/\s/g, '')),
+    ]);
+    expect(rows).toEqual(POLL_OPTION_NAMES.map((name) => [`\`${name}\``, `\`${attributeName(name)}\``, DEFAULT_POLL_OPTIONS[name]]));
   });
 });

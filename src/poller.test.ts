@@ -29,8 +29,9 @@ function setup(
   const events: { name: PollEventName; snapshot: PollSnapshot }[] = [];
   const states: string[] = [];
   const returnToApp = vi.fn();
+  const current = { options: { ...DEFAULT_POLL_OPTIONS, ...options } };
   const poller = new Poller({
-    options: { ...DEFAULT_POLL_OPTIONS, ...options },
+    options: () => current.options,
     check,
     now: () => Date.now(),
     random: () => 0.5,
@@ -56,6 +57,8 @@ function setup(
     returnToApp,
     visibility,
     network,
+    /** Changes options while the poller runs, as a page's attribute would. */
+    setOptions: (changed: Partial<PollOptions>) => (current.options = { ...current.options, ...changed }),
     holdChecks: () => (hold = true),
     release: (v: Verdict) => release?.(v),
   };
@@ -198,6 +201,20 @@ describe('Poller', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(t.check).toHaveBeenCalledTimes(4);
     expect(t.returnToApp).toHaveBeenCalledOnce();
+  });
+
+  it('uses changed options from the next wait on; the wait already planned runs its course', async () => {
+    const t = setup();
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    t.setOptions({ minTimeout: 5000, maxTimeout: 5000, retries: 3 });
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.check).toHaveBeenCalledTimes(2);
+    expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(5000);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(t.check).toHaveBeenCalledTimes(3);
+    expect(t.poller.snapshot.state).toBe('gave-up');
   });
 
   it('gives up after maxRetryTime', async () => {

@@ -30,7 +30,13 @@ export type PollEventName = 'backsoon-attempt' | 'backsoon-back' | 'backsoon-giv
 
 /** What a poller needs from the world; everything is injected so tests can fake it. */
 export interface PollerDeps {
-  options: PollOptions;
+  /**
+   * The current options, read each time the poller plans a wait, decides
+   * whether to give up and how long to wait before going back: a change
+   * takes effect from the next of these (a wait already planned runs its
+   * course).
+   */
+  options: () => PollOptions;
   /** Makes one check; must settle soon after `signal` aborts. A rejection counts as unreachable. */
   check: (signal: AbortSignal) => Promise<Verdict>;
   now: () => number;
@@ -164,7 +170,7 @@ export class Poller {
       if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) {
         // A visitor given its turn by nginx's admission goes now: the turn is for now.
         const delay =
-          asked || verdict.admitted ? 0 : returnDelay(this.deps.now() - this.startedAt, this.deps.options, this.deps.random);
+          asked || verdict.admitted ? 0 : returnDelay(this.deps.now() - this.startedAt, this.deps.options(), this.deps.random);
         if (delay === 0) this.deps.returnToApp();
         else this.timer = setTimeout(() => this.deps.returnToApp(), delay);
       }
@@ -174,7 +180,7 @@ export class Poller {
     this.retryAfter = verdict.retryAfter;
     this.shared = verdict.shared === true;
     const elapsed = this.deps.now() - this.startedAt;
-    if (shouldGiveUp(this.attempt, elapsed, this.deps.options)) {
+    if (shouldGiveUp(this.attempt, elapsed, this.deps.options())) {
       this.setState('gave-up');
       this.deps.emit('backsoon-give-up', this.snapshot);
       return;
@@ -195,7 +201,7 @@ export class Poller {
         busy: this.kind === 'busy',
         shared: this.shared,
       },
-      this.deps.options,
+      this.deps.options(),
       this.deps.random,
     );
     if (plan.advances) this.step += 1;

@@ -10,6 +10,12 @@ describe('filling the page', () => {
     }
   });
 
+  it('writes each poll option as its attribute', () => {
+    expect(pageMarkup('crash', en, { retries: 7, maxRetryAfter: 1000, minTimeout: 250 })).toContain(
+      '<backsoon-page kind="crash" retries="7" max-retry-after="1000" min-timeout="250">',
+    );
+  });
+
   it('escapes the no-JavaScript text and keeps `$` in it', () => {
     const markup = pageMarkup('crash', { ...en, crashTitle: 'Back <soon>, $$ guaranteed' }, {});
     expect(markup).toContain('<h1>Back &#60;soon&#62;, $$ guaranteed</h1>');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import type { Messages } from '../../src/messages.js';
+import { attributeName } from '../../src/poll-options.js';
 import { KIT_PATH, REWRITES, type Marker } from '../../src/protocol.js';
 import { loadConfig, messagesFor, type BuildConfig } from './config.js';
 
@@ -40,10 +41,6 @@ export function replaceLiteral(text: string, search: string, replacement: string
   return text.replace(search, () => replacement);
 }
 
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
 /**
  * The element with its attributes and its no-JavaScript text, in the
  * default language. The text is plain children, not <noscript>: the
@@ -52,7 +49,7 @@ function kebab(name: string): string {
  * and asks the visitor to reload, never that the page takes them back.
  */
 export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
-  const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${kebab(name)}="${value}"`)];
+  const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${attributeName(name)}="${value}"`)];
   const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashReason] : [messages.maintenanceTitle, messages.maintenanceReason];
   return `<backsoon-page ${attributes.join(' ')}>
       <h1>${escapeHtml(title)}</h1>
