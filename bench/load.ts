@@ -45,9 +45,11 @@ const numbers = (text: string, name: string): number[] =>
 const SIZES = numbers(args.n, 'n');
 const OUTAGES = numbers(args.outage, 'outage').map((s) => s * 1000);
 const CAP = numbers(args.cap, 'cap')[0]! * 1000;
-const MODES = args.modes.split(',') as Mode[];
 type Mode = 'backsoon' | 'meta';
-for (const mode of MODES) if (mode !== 'backsoon' && mode !== 'meta') throw new TypeError(`bench:load: unknown mode "${mode}"`);
+const MODES = args.modes.split(',').map((mode): Mode => {
+  if (mode !== 'backsoon' && mode !== 'meta') throw new TypeError(`bench:load: unknown mode "${mode}"`);
+  return mode;
+});
 
 const APP_DIR = join(REPO, 'bench/load');
 /** The app's core: gunicorn and its workers share it, nginx and the visitors get the other. */

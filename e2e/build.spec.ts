@@ -28,6 +28,7 @@ test.beforeAll(async () => {
     encoding: 'utf8',
   });
   // Without the colours Vite adds when it is told the terminal has them.
+  // eslint-disable-next-line no-control-regex -- ESC starts the colour codes
   output = `${built.stdout}\n${built.stderr}`.replace(/\x1b\[[\d;]*m/g, '');
   if (built.status !== 0) throw new Error(`the build failed:\n${output}`);
 });

@@ -111,6 +111,6 @@ test.describe('when the turns are all taken', () => {
     // Went back once, and was not counted as a bounce by the loop guard.
     expect(app.requests.filter((r) => r.url.startsWith('/queued'))).toHaveLength(1);
     const record = await page.evaluate(() => sessionStorage.getItem('backsoon:return'));
-    expect(record === null || JSON.parse(record).bounces === 0).toBe(true);
+    expect(record === null || (JSON.parse(record) as { bounces: number }).bounces === 0).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { loadMessages } from './locale-loader.js';
 import { formState, type FormState } from './lost-form.js';
 import { pickLocale } from './locale.js';
 import { messageFor } from './maintenance-info.js';
-import { PollController } from './poll-controller.js';
+import { PollController, type PollEventDetail } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS, POLL_OPTION_NAMES, POLL_OPTIONS, attributeName, resolvePollOptions, type PollOptions } from './poll-options.js';
 import { reloadAsGet } from './return-to.js';
 import { styles } from './backsoon-page.styles.js';
@@ -22,7 +22,10 @@ const pollOptionProperties: PropertyDeclarations = Object.fromEntries(
   POLL_OPTION_NAMES.map((name) => [name, { type: Number, attribute: attributeName(name) }]),
 );
 
-// Declares the properties that `static properties` creates (declaration merging).
+// Declares the properties that `static properties` creates: merging an
+// interface into the class is how TypeScript learns of them without a
+// hand-written field per option.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface BacksoonPage extends PollOptionProperties {}
 
 /**
@@ -67,6 +70,7 @@ export interface BacksoonPage extends PollOptionProperties {}
  * @cssprop --backsoon-logo-height - the logo's height (0 hides it)
  */
 @customElement('backsoon-page')
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class BacksoonPage extends LitElement {
   static override styles = styles;
   static override properties = pollOptionProperties;
@@ -96,7 +100,7 @@ export class BacksoonPage extends LitElement {
 
   protected override async scheduleUpdate(): Promise<void> {
     await this.copyReady;
-    super.scheduleUpdate();
+    await super.scheduleUpdate();
   }
 
   override render() {
@@ -222,5 +226,14 @@ export class BacksoonPage extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'backsoon-page': BacksoonPage;
+  }
+  /** The element's events (bubbling and composed; see the README's "Events"). */
+  interface HTMLElementEventMap {
+    /** Before each check. */
+    'backsoon-attempt': CustomEvent<PollEventDetail>;
+    /** The app answered; cancelable: `preventDefault()` keeps the visitor on the page. */
+    'backsoon-back': CustomEvent<PollEventDetail>;
+    /** The page stopped checking by itself (it gave up). */
+    'backsoon-give-up': CustomEvent<PollEventDetail>;
   }
 }

@@ -25,7 +25,7 @@ const options = (fetch: typeof globalThis.fetch) => ({ signal: new AbortControll
 function network(answers: Record<string, (() => Response)[]>) {
   const asked: string[] = [];
   const fetch = vi.fn(async (input: string | URL | Request) => {
-    const url = String(input);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     asked.push(url);
     const next = answers[url]?.shift();
     if (!next) throw new TypeError(`no answer for ${url}`);

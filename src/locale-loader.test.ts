@@ -13,8 +13,9 @@ describe('loading a language', () => {
   });
 
   it('fetches /__backsoon/locales/<tag>.json and falls back on anything wrong', async () => {
+    // The loader asks by path (a string).
     const fetch = vi.fn(async (url: string | URL | Request) =>
-      String(url).endsWith('/de.json') ? new Response(JSON.stringify(de)) : new Response('nope', { status: 404 }),
+      (url as string).endsWith('/de.json') ? new Response(JSON.stringify(de)) : new Response('nope', { status: 404 }),
     );
     expect(await loadMessages('de', en, fetch)).toEqual(de);
     expect(fetch).toHaveBeenCalledWith('/__backsoon/locales/de.json', expect.anything());

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReactiveController } from 'lit';
-import { PollController, type PollEnvironment, type PollSetup } from './poll-controller.js';
+import { PollController, type PollEnvironment, type PollSetup, type PollEventDetail } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS } from './poll-options.js';
 import { RETURN_RECORD_KEY } from './loop-guard.js';
 import { PATHS } from './protocol.js';
@@ -76,8 +76,8 @@ describe('PollController', () => {
 
   it('dispatches bubbling, composed events from the host with attempt and elapsed time', async () => {
     const host = new FakeHost();
-    const seen: CustomEvent[] = [];
-    for (const name of ['backsoon-attempt', 'backsoon-back']) host.addEventListener(name, (e) => seen.push(e as CustomEvent));
+    const seen: CustomEvent<PollEventDetail>[] = [];
+    for (const name of ['backsoon-attempt', 'backsoon-back']) host.addEventListener(name, (e) => seen.push(e as CustomEvent<PollEventDetail>));
     let up = false;
     const world = environment(() => (up ? new Response('app', { status: 500 }) : down()));
     const controller = new PollController(host, () => crash, () => world.env);

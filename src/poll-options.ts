@@ -132,6 +132,11 @@ export function attributeName(option: string): string {
   return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** A wrong value as the error message shows it: text as it was written, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
 /**
  * Fills in the defaults and checks every option.
  * @throws TypeError naming the first option that is unknown or out of range.
@@ -145,7 +150,7 @@ export function resolvePollOptions(input: Partial<Record<string, unknown>> = {})
     const value = input[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new TypeError(`backsoon: option "${name}" must be a finite number (got ${String(value)})`);
+      throw new TypeError(`backsoon: option "${name}" must be a finite number (got ${shown(value)})`);
     }
     merged[name] = value;
   }

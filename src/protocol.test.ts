@@ -63,7 +63,7 @@ describe('the snippets speak the protocol', () => {
       ...BUILT_FILES,
     ]);
     const used = config.flatMap(({ name, line }) =>
-      [...line.matchAll(/\/__backsoon\/([A-Za-z0-9_.\-]+)/g)].map((m) => ({ name, line: line.trim(), file: m[1]! })),
+      [...line.matchAll(/\/__backsoon\/([A-Za-z0-9_.-]+)/g)].map((m) => ({ name, line: line.trim(), file: m[1]! })),
     );
     expect(used.length).toBeGreaterThan(20);
     for (const { name, line, file } of used) {

@@ -40,13 +40,14 @@ function send(origin: string, path: string, method: string, accept: string, sign
 /** The `fetch` the page's code calls, for HEAD checks: status and headers are all it reads. */
 function checkFetch(origin: string): typeof globalThis.fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    const answer = await send(origin, String(input), init?.method ?? 'GET', '*/*', init?.signal ?? undefined);
+    const path = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const answer = await send(origin, path, init?.method ?? 'GET', '*/*', init?.signal ?? undefined);
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     return new Response(null, { status: answer.status, headers });
-  }) as typeof globalThis.fetch;
+  });
 }
 
 /** What a Lit element gives its controllers, without a DOM. */

@@ -77,7 +77,7 @@ export const build: Command = {
 
     const staging = await stagingFolder(out);
     try {
-      const vite = (await import('vite')) as typeof import('vite');
+      const vite = (await import('vite'));
       await vite.build({ root: pkg, configFile: join(pkg, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
       await swapFolder(staging, out);
     } catch (error) {

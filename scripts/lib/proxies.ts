@@ -156,8 +156,8 @@ export class RunningProxy {
     readonly root: string,
     private readonly child: ChildProcess,
   ) {
-    child.stdout?.on('data', (chunk) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk) => (this.output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
   url(path = '/'): string {

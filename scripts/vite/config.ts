@@ -66,7 +66,7 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
     if (!Array.isArray(raw.languages) || raw.languages.length === 0 || !raw.languages.every((l) => typeof l === 'string')) {
       throw new ConfigError('languages', 'must be a non-empty list of language tags');
     }
-    languages = raw.languages as string[];
+    languages = raw.languages;
     for (const tag of languages) {
       try {
         new Intl.Locale(tag);
@@ -87,7 +87,7 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
         if (!keys.includes(key)) throw new ConfigError(`strings.${tag}.${key}`, RENAMED_STRINGS[key] ?? 'unknown string');
         if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`strings.${tag}.${key}`, 'must be a non-empty string');
       }
-      strings[tag] = table as Partial<Messages>;
+      strings[tag] = table;
     }
   }
   for (const tag of languages) {
