@@ -12,12 +12,13 @@
  *
  *   npm run bench:load                        # every row (about 50 minutes)
  *   npm run bench:load -- --n 2000 --outage 30 --modes backsoon
+ *   npm run bench:load -- --n 500 --outage 30 --keep   # and keep the logs in .scratch/
  *
  * Prints a table and writes its part of bench/results.md (only when every row ran).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     outage: { type: 'string', default: '30,300' },
     modes: { type: 'string', default: 'backsoon,meta' },
     cap: { type: 'string', default: '300' },
+    /** Keep nginx's access log and the app's log of each run in .scratch/ (for a closer look). */
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -283,6 +286,11 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
   } finally {
     stopVisitors.abort();
     await app.stop();
+    if (args.keep) {
+      const name = join(REPO, '.scratch', `load-${mode}-${n}-${outage / 1000}s`);
+      await cp(join(site.prefix, 'access.log'), `${name}.access.log`).catch(() => undefined);
+      await cp(appLog, `${name}.app.log`).catch(() => undefined);
+    }
     await site.stop();
   }
 }
