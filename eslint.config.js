@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // Lit calls a template's event listeners with the element as `this`.
-    files: ['src/backsoon-page.ts'],
+    files: ['src/page/backsoon-page.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_LAUNCH } from './scripts/lib/chromium.js';
+import { CHROMIUM_LAUNCH } from './test-support/chromium.js';
 
 /**
  * End-to-end tests: Debian's Chromium (Playwright cannot download its own

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
-import { contentSecurityPolicy } from './scripts/vite/csp.js';
-import { backsoonPageFiles, backsoonPages } from './scripts/vite/pages.js';
-import { precompress } from './scripts/vite/precompress.js';
-import { serviceWorker } from './scripts/vite/service-worker.js';
+import { contentSecurityPolicy } from './build/csp.js';
+import { backsoonPageFiles, backsoonPages } from './build/pages.js';
+import { precompress } from './build/precompress.js';
+import { serviceWorker } from './build/service-worker.js';
 
 /** Every URL the kit serves lives under this prefix (see nginx-snippets/). */
 const BASE = '/__backsoon/';

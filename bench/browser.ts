@@ -8,10 +8,10 @@
 import { chromium, type Page } from '@playwright/test';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemoApp } from '../scripts/lib/app.js';
-import { CHROMIUM_LAUNCH } from '../scripts/lib/chromium.js';
-import { REPO, startNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { CHROMIUM_LAUNCH } from '../test-support/chromium.js';
+import { REPO, startNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 
 const RESTARTS = Number(process.env.RESTARTS ?? 20);
 const VISITORS = 3;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
-import { REPO } from '../scripts/lib/nginx.js';
+import { REPO } from '../test-support/nginx.js';
 
 /**
  * What the built page's gzipped bytes are made of: the floor Lit sets (a

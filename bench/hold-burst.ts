@@ -15,9 +15,9 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoApp } from '../scripts/lib/app.js';
-import { NJS_MODULE, REPO, SNIPPETS, startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { NJS_MODULE, REPO, SNIPPETS, startNginx, type RunningNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 import { percentile } from './restarts/load.js';
 import { MARKER_HEADER } from '../src/protocol.js';
 

@@ -2,9 +2,9 @@ import { chromium, type Page } from '@playwright/test';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { CHROMIUM_LAUNCH } from '../scripts/lib/chromium.js';
-import { REPO, startNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { CHROMIUM_LAUNCH } from '../test-support/chromium.js';
+import { REPO, startNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 
 /**
  * Bytes on the wire, measured: a real Chromium loads each kind of error

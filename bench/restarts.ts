@@ -13,7 +13,7 @@ import { mkdtemp, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { NGINX, NJS_MODULE, REPO, startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
+import { NGINX, NJS_MODULE, REPO, startNginx, type RunningNginx } from '../test-support/nginx.js';
 import { Gunicorn, alive, until } from './restarts/gunicorn.js';
 import { SteadyLoad, summarize, type LoadSummary, type PageLoad } from './restarts/load.js';
 

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO } from '../scripts/lib/nginx.js';
+import { REPO } from '../test-support/nginx.js';
 
 export const RESULTS_FILE = join(REPO, 'bench/results.md');
 

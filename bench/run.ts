@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: 10,000 simulated visitors per outage, over the page's
- * real schedule (src/schedule.ts) on a virtual clock with a seeded random
+ * real schedule (src/decide/schedule.ts) on a virtual clock with a seeded random
  * source, beside the usual workarounds. Byte costs are measured first on a
  * real nginx with a real Chromium (bench/measure.ts). Prints the table and
  * writes its part of bench/results.md.

@@ -1,9 +1,9 @@
-import { DEFAULT_POLL_OPTIONS, type PollOptions } from '../src/poll-options.js';
-import { planWait, returnDelay, shouldGiveUp } from '../src/schedule.js';
+import { DEFAULT_POLL_OPTIONS, type PollOptions } from '../src/decide/poll-options.js';
+import { planWait, returnDelay, shouldGiveUp } from '../src/decide/schedule.js';
 
 /**
  * Visitors waiting out an outage, on a virtual clock: no timers, no sleeps.
- * The backsoon strategy runs the page's own schedule (src/schedule.ts:
+ * The backsoon strategy runs the page's own schedule (src/decide/schedule.ts:
  * planWait, shouldGiveUp, returnDelay), the others the fixed reloads of
  * the usual workarounds.
  */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMaintenanceInfo } from '../src/maintenance-info.js';
+import { parseMaintenanceInfo } from '../src/decide/maintenance-info.js';
 import { down, maintenanceInfoJson, parseUntil, relativeTime, status, up } from './maintenance.js';
 
 const NOW = Date.parse('2026-11-21T14:00:00Z');

@@ -4,7 +4,7 @@ import {
   MAX_MESSAGE_CHARS,
   MAX_UNTIL_AHEAD,
   parseMaintenanceInfo,
-} from '../src/maintenance-info.js';
+} from '../src/decide/maintenance-info.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CliError } from './errors.js';
 import { KIT_PATH, PATHS } from '../src/protocol.js';

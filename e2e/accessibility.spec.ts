@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { PAGE_STATES } from '../scripts/lib/states.js';
+import { PAGE_STATES } from '../test-support/states.js';
 import { expect, test, withAttributes } from './fixtures.js';
 
 // axe-core's WCAG 2.x A and AA rules in every state of the page, light and

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { REPO, startNginx } from '../scripts/lib/nginx.js';
+import { REPO, startNginx } from '../test-support/nginx.js';
 import { expect, expectCleanPage, test } from './fixtures.js';
 
 // Branding: after the build by editing brand.css, at build time from a config file.

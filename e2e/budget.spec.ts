@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { REPO } from '../scripts/lib/nginx.js';
+import { REPO } from '../test-support/nginx.js';
 import { expect, test } from './fixtures.js';
 
 // The built page's byte budget: deterministic, so a test (speed lives in bench/).

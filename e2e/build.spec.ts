@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO } from '../scripts/lib/nginx.js';
+import { REPO } from '../test-support/nginx.js';
 import { expect, test } from './fixtures.js';
 
 // The build itself, run as a user runs it: with a config, into a folder of

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { lstat, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DemoApp } from '../scripts/lib/app.js';
-import { REPO } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { REPO } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 import { DebianSandbox, readmeBlock } from './debian-sandbox.js';
 import { BROWSER, DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, NGINX, REPO, SNIPPETS } from '../scripts/lib/nginx.js';
+import { DIST, NGINX, REPO, SNIPPETS } from '../test-support/nginx.js';
 
 /**
  * A Debian nginx in a temporary folder, for running the README's install

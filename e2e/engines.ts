@@ -1,7 +1,7 @@
 import type { Browser } from 'puppeteer-core';
 import type { WebDriver } from 'selenium-webdriver';
-import { launchFirefox } from '../scripts/lib/firefox.js';
-import { WebKitDriver } from '../scripts/lib/webkit.js';
+import { launchFirefox } from '../test-support/firefox.js';
+import { WebKitDriver } from '../test-support/webkit.js';
 import { withConsoleProbe } from './console-probe.js';
 import { expect, test as base } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkErrorPageOrder } from '../scripts/lib/error-page-order.js';
+import { checkErrorPageOrder } from '../test-support/error-page-order.js';
 import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // Issue 9: an `error_page 500 502 503 504 /50x.html;` line before the

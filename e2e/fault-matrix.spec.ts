@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { DemoApp } from '../scripts/lib/app.js';
-import { FaultyUpstream } from '../scripts/lib/faulty-upstream.js';
-import { startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { FaultyUpstream } from '../test-support/faulty-upstream.js';
+import { startNginx, type RunningNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // Every way the app can be away, against one nginx (e2e/vhosts/faults.conf):

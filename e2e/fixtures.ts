@@ -1,8 +1,8 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { DemoApp } from '../scripts/lib/app.js';
-import { REPO, startNginx, type NginxOptions, type RunningNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { REPO, startNginx, type NginxOptions, type RunningNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 
 /** The example server block users are shown, run as it is. */
 export const SITE_VHOST = join(REPO, 'nginx-snippets/examples/site.conf');

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { DemoApp } from '../scripts/lib/app.js';
-import { FaultyUpstream, type ReceivedRequest } from '../scripts/lib/faulty-upstream.js';
-import { startNginx, type RunningNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { FaultyUpstream, type ReceivedRequest } from '../test-support/faulty-upstream.js';
+import { startNginx, type RunningNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 import { BROWSER, VHOSTS, expect, test } from './fixtures.js';
 
 // A real form POST that hits an outage: never re-sent, never navigated as if sent.

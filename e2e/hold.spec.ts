@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NJS_MODULE, startNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { NJS_MODULE, startNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // The hold (njs, Debian's libnginx-mod-http-js): nginx with the hold's

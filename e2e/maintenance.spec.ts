@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunningNginx } from '../scripts/lib/nginx.js';
+import type { RunningNginx } from '../test-support/nginx.js';
 import { BROWSER, VHOSTS, expect, expectCleanPage, test, withAttributes } from './fixtures.js';
 
 // Planned maintenance: the flag file, the operator's JSON, the staff bypass.

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relative } from 'node:path';
-import { NJS_MODULE, REPO, SNIPPETS, fillTemplate, installHttpSnippets, linkSnippets, loadModules, testConfig } from '../scripts/lib/nginx.js';
+import { NJS_MODULE, REPO, SNIPPETS, fillTemplate, installHttpSnippets, linkSnippets, loadModules, testConfig } from '../test-support/nginx.js';
 import { HOLD_VHOST, SITE_VHOST, VHOSTS, expect, test } from './fixtures.js';
 
 const vhosts = [SITE_VHOST, HOLD_VHOST, ...readdirSync(VHOSTS).map((name) => join(VHOSTS, name))];

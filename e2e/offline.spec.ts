@@ -3,7 +3,7 @@ import { copyFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { REPO } from '../scripts/lib/nginx.js';
+import { REPO } from '../test-support/nginx.js';
 import { DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // The optional service worker: the page when the server cannot be reached at all.

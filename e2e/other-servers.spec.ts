@@ -1,4 +1,4 @@
-import { startProxy, type ProxyKind, type RunningProxy } from '../scripts/lib/proxies.js';
+import { startProxy, type ProxyKind, type RunningProxy } from '../test-support/proxies.js';
 import { BROWSER, DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // Caddy, HAProxy and Apache from Debian, each set up from the example its

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, RunningNginx } from '../scripts/lib/nginx.js';
-import { freePort } from '../scripts/lib/ports.js';
+import { REPO, RunningNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 import { writeRelease } from '../scripts/release.js';
 import { BROWSER, expect, test } from './fixtures.js';
 
@@ -117,12 +117,12 @@ test('npm pack: the built page, every server’s snippets and the command, nothi
     'caddy-snippets/backsoon.caddy',
     'haproxy-snippets/haproxy.cfg',
     'apache-snippets/backsoon.conf',
-    'src/backsoon-page.ts',
+    'src/page/backsoon-page.ts',
     'vite.config.ts',
   ]) {
     expect(files).toContain(needed);
   }
-  expect(files.filter((f) => /\.test\.ts$|^(e2e|bench|docs|node_modules)\/|^scripts\/(?!vite\/)|^cli\/(?!dist\/)/.test(f))).toEqual([]);
+  expect(files.filter((f) => /\.test\.ts$|^(e2e|bench|docs|node_modules)\/|^(scripts|test-support)\/|^cli\/(?!dist\/)/.test(f))).toEqual([]);
   expect(packed.size).toBeLessThan(200 * 1024);
 
   const site = await installPackage();

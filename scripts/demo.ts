@@ -12,9 +12,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DemoApp } from './lib/app.js';
-import { DIST, NJS_MODULE, REPO, hasModule, startNginx } from './lib/nginx.js';
-import { freePort } from './lib/ports.js';
+import { DemoApp } from '../test-support/app.js';
+import { DIST, NJS_MODULE, REPO, hasModule, startNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
 
 const time = (): string => new Date().toISOString().slice(11, 19);
 const say = (line: string): void => console.log(`${time()}  ${line}`);

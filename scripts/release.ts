@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync, constants } from 'node:zlib';
-import { REPO } from './lib/nginx.js';
+import { REPO } from '../test-support/nginx.js';
 
 /** What the archive holds, from the repository's root; the snippet folders that exist. */
 export const RELEASE_CONTENTS = ['dist', 'nginx-snippets', 'caddy-snippets', 'haproxy-snippets', 'apache-snippets', 'README.md'];

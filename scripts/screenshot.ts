@@ -7,11 +7,11 @@
 import { chromium } from '@playwright/test';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DemoApp } from './lib/app.js';
-import { CHROMIUM_LAUNCH } from './lib/chromium.js';
-import { REPO, startNginx } from './lib/nginx.js';
-import { freePort } from './lib/ports.js';
-import { PAGE_STATES } from './lib/states.js';
+import { DemoApp } from '../test-support/app.js';
+import { CHROMIUM_LAUNCH } from '../test-support/chromium.js';
+import { REPO, startNginx } from '../test-support/nginx.js';
+import { freePort } from '../test-support/ports.js';
+import { PAGE_STATES } from '../test-support/states.js';
 
 const VIEWS = [
   { suffix: 'light', colorScheme: 'light', viewport: { width: 900, height: 620 } },

@@ -1,6 +1,6 @@
 /**
  * Simulated visitors for the load benchmark. A backsoon visitor runs the
- * page's own PollController (src/poll-controller.ts: the Poller, the
+ * page's own PollController (src/poll/poll-controller.ts: the Poller, the
  * schedule, the shared probe and its turns, the loop guard, the return),
  * with the DOM replaced by the few objects it touches, and HTTP requests to
  * the real nginx. A meta-refresh visitor loads its URL every 5 s until the
@@ -8,8 +8,8 @@
  */
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { ReactiveController } from 'lit';
-import { DEFAULT_POLL_OPTIONS } from '../../src/poll-options.js';
-import { PollController, type PollEnvironment } from '../../src/poll-controller.js';
+import { DEFAULT_POLL_OPTIONS } from '../../src/decide/poll-options.js';
+import { PollController, type PollEnvironment } from '../../src/poll/poll-controller.js';
 import { MARKER_HEADER } from '../../src/protocol.js';
 
 /** One keep-alive pool for every simulated browser: nginx's cost per request is what counts, not per connection. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO } from '../../scripts/lib/nginx.js';
+import { REPO } from '../../test-support/nginx.js';
 
 /** Debian's gunicorn (package gunicorn, Python 3). */
 export const GUNICORN = process.env.GUNICORN_BIN ?? '/usr/bin/gunicorn';

@@ -13,7 +13,7 @@
  * Written for njs 0.7.9 (Debian 12's libnginx-mod-http-js): no classes, no
  * optional chaining, no shared dictionary. The decisions are pure functions,
  * exported beside the handler so that they can be tested under Node
- * (scripts/njs/backsoon-hold.test.ts).
+ * (backsoon-hold.test.ts, beside it).
  *
  * https://nginx.org/en/docs/njs/reference.html#r_subrequest
  * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#var_upstream_connect_time

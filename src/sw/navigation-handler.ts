@@ -1,5 +1,5 @@
 import type { RouteHandlerCallback } from 'workbox-core';
-import { isLostForm } from '../lost-form.js';
+import { isLostForm } from '../decide/lost-form.js';
 import { MARKER_HEADER, PATHS, readMarker, REWRITES, type Marker } from '../protocol.js';
 
 /**
