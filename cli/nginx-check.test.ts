@@ -35,7 +35,75 @@ describe('error_page lines', () => {
   });
 });
 
+describe('an error_page line before backsoon’s (issue 9)', () => {
+  const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
+  const MAINTENANCE = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
+  const SNIPPETS = { ...SNIPPET, '/e/snippets/backsoon/server/backsoon-maintenance.conf': 'error_page 503 $backsoon_maintenance_page;' };
+  const SITE = '/e/sites-enabled/site';
+
+  /** Each line that wins a status of backsoon's, as [file:line, status], from a server block of these lines (the first on line 3 of SITE). */
+  function shadowing(lines: string[], files: Record<string, string> = {}): [string, number][] {
+    const site = ['server {', '    root /w;', ...lines.map((l) => `    ${l}`), '}'].join('\n');
+    const tree = loadDump(dump('http {\n    include sites-enabled/*;\n}', { ...SNIPPETS, [SITE]: site, ...files }));
+    const findings = checkConfig(tree, { probe: probeOf(pageAt('/w')) }).servers.flatMap((s) => s.findings);
+    return findings.flatMap((f) => {
+      const found = /^error_page .* \((\S+:\d+)(?: \(included at [^)]*\))?\) comes before backsoon's and wins for (\d{3}):/.exec(f.message);
+      return found ? [[found[1]!, Number(found[2])] as [string, number]] : [];
+    });
+  }
+
+  it('finds nginx.org’s stock 50x line before backsoon’s includes, and says what to do', () => {
+    expect(shadowing(['error_page   500 502 503 504  /50x.html;', CRASH, MAINTENANCE, 'location / { proxy_pass http://app; }'])).toEqual([
+      [`${SITE}:3`, 502],
+      [`${SITE}:3`, 504],
+      [`${SITE}:3`, 503],
+    ]);
+    const tree = loadDump(dump('http { include sites-enabled/*; }', { ...SNIPPETS, [SITE]: `server { root /w; error_page 502 /50x.html; ${CRASH} }` }));
+    expect(checkConfig(tree, { probe: probeOf(pageAt('/w')) }).servers[0]!.findings).toContainEqual({
+      level: 'problem',
+      message: `error_page 502 /50x.html (${SITE}:1 (included at /e/nginx.conf:1)) comes before backsoon's and wins for 502: move it below the include, or drop 502 from it`,
+    });
+  });
+
+  it('finds nothing when backsoon’s includes come first', () => {
+    expect(shadowing([CRASH, MAINTENANCE, 'error_page 500 502 503 504 /50x.html;'])).toEqual([]);
+  });
+
+  it('finds a 503 line between the two includes, which takes the maintenance page only', () => {
+    expect(shadowing([CRASH, 'error_page 500 502 503 504 /50x.html;', MAINTENANCE])).toEqual([[`${SITE}:4`, 503]]);
+  });
+
+  it('counts 503 only when the maintenance include is there', () => {
+    expect(shadowing(['error_page 503 /busy.html;', CRASH])).toEqual([]);
+  });
+
+  it('finds every form of the line that takes a status: with a response code, or as one of many', () => {
+    expect(shadowing(['error_page 502 =200 /ok.html;', 'error_page 404 504 @app;', CRASH])).toEqual([
+      [`${SITE}:3`, 502],
+      [`${SITE}:4`, 504],
+    ]);
+  });
+
+  it('ignores other statuses, lines inside locations, and servers without backsoon', () => {
+    expect(shadowing(['error_page 404 /404.html;', 'location /x { error_page 502 /x.html; }', CRASH])).toEqual([]);
+    expect(shadowing(['error_page 500 502 503 504 /50x.html;'])).toEqual([]);
+  });
+
+  it('follows includes: a line in the operator’s own snippet, relative to nginx’s folder', () => {
+    expect(shadowing(['include errors.conf;', CRASH], { '/e/errors.conf': 'error_page 502 /down.html;' })).toEqual([['/e/errors.conf:1', 502]]);
+  });
+
+  it('takes backsoon’s own line written out, as the errors include writes it', () => {
+    expect(shadowing(['error_page 500 502 /50x.html;', 'error_page 502 504 $backsoon_crash_page;'])).toEqual([[`${SITE}:3`, 502]]);
+  });
+});
+
 describe('checkConfig', () => {
+  it('checks the server blocks of http, in included files too, not those of stream', () => {
+    const tree = loadDump(dump('http { include sites/*; server { listen 2; } }\nstream { server { listen 3; } }', { '/e/sites/a': 'server { listen 1; }' }));
+    expect(checkConfig(tree, { probe: probeOf({}) }).servers.map((s) => s.title)).toEqual(['server (no server_name) (listen 1)', 'server (no server_name) (listen 2)']);
+  });
+
   it('finds a proxy_pass inside an if, and a location that inherits its parent location’s error_page', () => {
     const tree = loadDump(
       dump(

@@ -23,6 +23,53 @@ server { listen 80; # trailing
     expect(server.block![3]!.line).toBe(5);
   });
 
+  it('reads directives in order, with their arguments, file, lines and blocks', () => {
+    const text = ['server {', '    listen 80;', '    location / {', '        proxy_pass http://app;', '    }', '}', 'include x.conf;'].join('\n');
+    expect(parseConf(text, 'f.conf')).toEqual([
+      {
+        name: 'server',
+        args: [],
+        file: 'f.conf',
+        line: 1,
+        block: [
+          { name: 'listen', args: ['80'], file: 'f.conf', line: 2 },
+          { name: 'location', args: ['/'], file: 'f.conf', line: 3, block: [{ name: 'proxy_pass', args: ['http://app'], file: 'f.conf', line: 4 }] },
+        ],
+      },
+      { name: 'include', args: ['x.conf'], file: 'f.conf', line: 7 },
+    ]);
+  });
+
+  // nginx's ngx_conf_read_token: a quote opens a string only at a word's
+  // start; a backslash escapes a quote, a backslash or a control letter,
+  // in words and strings alike, and is kept before anything else.
+  it('reads words and quoted strings as nginx does', () => {
+    const text = [
+      '# a comment; { }',
+      'add_header X "a; b {c}" always; # trailing',
+      "set $x 'it\\'s' \"say \\\"hi\\\"\" 'a\\\"b';",
+      'if ($request ~ "^(?<m>POST) ") { set ${backsoon}x a#b; }',
+      'return 200 a"b";',
+      'location ~ ^/a\\.php$ { }',
+      'return 200 "tab\\there";',
+    ].join('\n');
+    expect(parseConf(text, 'f').map((d) => [d.name, d.args, d.line, d.block?.map((b) => [b.name, b.args])])).toEqual([
+      ['add_header', ['X', 'a; b {c}', 'always'], 2, undefined],
+      ['set', ['$x', "it's", 'say "hi"', 'a"b'], 3, undefined],
+      ['if', ['($request', '~', '^(?<m>POST) ', ')'], 4, [['set', ['${backsoon}x', 'a#b']]]],
+      ['return', ['200', 'a"b"'], 5, undefined],
+      ['location', ['~', '^/a\\.php$'], 6, []],
+      ['return', ['200', 'tab\there'], 7, undefined],
+    ]);
+  });
+
+  it('counts lines inside quoted strings', () => {
+    expect(parseConf('a "x\ny";\nb;', 'f').map((d) => [d.name, d.line])).toEqual([
+      ['a', 1],
+      ['b', 3],
+    ]);
+  });
+
   it('keeps an unquoted ${VAR} whole', () => {
     expect(parseConf('include ${SNIPPETS}/server/backsoon.conf;', 'f')[0]!.args).toEqual(['${SNIPPETS}/server/backsoon.conf']);
   });
@@ -32,6 +79,8 @@ server { listen 80; # trailing
     expect(() => parseConf('listen 80', 'b.conf')).toThrow('b.conf:1: "listen" has no ";"');
     expect(() => parseConf('}\n', 'c.conf')).toThrow('c.conf:1: unexpected "}"');
     expect(() => parseConf('x "open;\n', 'd.conf')).toThrow('d.conf:1: a quoted string is not closed');
+    expect(() => parseConf('\nx "open;\n', 'e.conf')).toThrow('e.conf:2: a quoted string is not closed');
+    expect(() => parseConf('a;\n;', 'f.conf')).toThrow('f.conf:2: unexpected ";"');
   });
 });
 
@@ -49,6 +98,10 @@ x 1;
     expect([...files.keys()]).toEqual(['/e/nginx.conf', '/e/b.conf']);
     expect(files.get('/e/nginx.conf')).toBe('events {}');
     expect(files.get('/e/b.conf')).toBe('x 1;\n');
+  });
+
+  it('gives nothing for text that is not a dump', () => {
+    expect(splitDump('nginx: the configuration file /e/nginx.conf syntax is ok')).toEqual(new Map());
   });
 });
 

@@ -4,6 +4,10 @@ import { posix } from 'node:path';
  * nginx's configuration as `nginx -T` prints it: every file nginx read,
  * each under a `# configuration file PATH:` line, parsed into directives
  * and put back together by following the `include` lines, as nginx does.
+ * Written here rather than taken from npm: the parsers there group a
+ * block's directives by name, which loses the order between an `include`
+ * and an `error_page`, the very thing `backsoon check` reads. The tests'
+ * harness (e2e/error-page-order.spec.ts) reads nginx's output with this too.
  */
 
 /** One directive: its name, arguments (quotes removed), block if any, and where it was written. */
@@ -61,6 +65,22 @@ interface Token {
   line: number;
 }
 
+/**
+ * What nginx makes of a backslash and the character after it, in a word or
+ * a quoted string alike: `\"`, `\'` and `\\` are the character, `\t`, `\r`
+ * and `\n` the control character, and any other keeps its backslash (`\.`
+ * in a regex stays `\.`).
+ */
+function unescape(next: string): string {
+  return next === '"' || next === "'" || next === '\\' ? next : next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : `\\${next}`;
+}
+
+/**
+ * The words and the `;`, `{` and `}` of a file, as nginx's own tokenizer
+ * (ngx_conf_read_token) reads them: a quote opens a quoted string only at
+ * the start of a word (`a"b"` is one word), a `{` right after `$` is part of
+ * a `${name}` variable, and `#` starts a comment only where a word could.
+ */
 function tokenize(source: string, file: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
@@ -83,9 +103,7 @@ function tokenize(source: string, file: string): Token[] {
       i++;
       while (i < source.length && source[i] !== c) {
         if (source[i] === '\\' && i + 1 < source.length) {
-          // nginx keeps a backslash unless it escapes the quote, another backslash or a control letter.
-          const next = source[i + 1]!;
-          text += next === c || next === '\\' ? next : next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : `\\${next}`;
+          text += unescape(source[i + 1]!);
           i += 2;
           continue;
         }
@@ -100,13 +118,13 @@ function tokenize(source: string, file: string): Token[] {
       let text = '';
       while (i < source.length) {
         const d = source[i]!;
-        if (/\s/.test(d) || d === ';' || d === '"' || d === "'") break;
+        if (/\s/.test(d) || d === ';') break;
         // `{` opens a block, but for `${name}`.
         if (d === '{' && !text.endsWith('$')) break;
         // `}` ends a word only outside `${…}`.
         if (d === '}' && !/\$\{[^}]*$/.test(text)) break;
         if (d === '\\' && i + 1 < source.length) {
-          text += source[i + 1];
+          text += unescape(source[i + 1]!);
           i += 2;
           continue;
         }

@@ -50,7 +50,7 @@ let packed: { filename: string; size: number; files: { path: string }[] };
 
 test.beforeAll(async () => {
   const folder = (packFolder = await mkdtemp(join(tmpdir(), 'backsoon-pack-')));
-  // --ignore-scripts: the package's prepack would rebuild dist/ under the other tests' feet; npm test has just built it.
+  // --ignore-scripts: the package's prepack would rebuild dist/ under the other tests' feet; the global setup has just built it (e2e/global-setup.ts).
   const out = ok(`npm pack --ignore-scripts --json --pack-destination ${folder}`, REPO);
   const [result] = JSON.parse(out) as (typeof packed)[];
   if (!result) throw new Error(`npm pack said nothing:\n${out}`);

@@ -136,7 +136,8 @@ export async function linkSnippets(confFolder: string): Promise<void> {
   await symlink(SNIPPETS, join(confFolder, 'snippets/backsoon'));
 }
 
-function mainConfig(prefix: string, vhostPath: string, modules?: string[], workerConnections = 256): string {
+/** The main configuration of a run in `prefix`: its pid, logs and temp folders there, `modules` loaded, and the vhost included in http. */
+export function mainConfig(prefix: string, vhostPath: string, modules?: string[], workerConnections = 256): string {
   return `# Written by test-support/nginx.ts for one run.
 ${loadModules(modules)}worker_processes 1;
 worker_rlimit_nofile ${workerConnections * 2 + 64};

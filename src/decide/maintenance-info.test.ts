@@ -21,7 +21,7 @@ describe('parseMaintenanceInfo', () => {
   });
 
   it('ignores a malformed, oversized or out-of-range file, and keeps what is sound', () => {
-    for (const text of ['', 'nope', '[]', 'null', '"x"', '{"message":42}', 'x'.repeat(MAX_INFO_CHARS + 1)]) {
+    for (const text of ['', 'nope', '[]', 'null', '"x"', '{"message":42}', '{"message":"ok"', '{"message":"ok', 'x'.repeat(MAX_INFO_CHARS + 1)]) {
       expect(parseMaintenanceInfo(text, now), text.slice(0, 20)).toEqual({});
     }
     expect(parseMaintenanceInfo(JSON.stringify({ message: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }), now)).toEqual({});

@@ -4,9 +4,11 @@
 // remove backsoon's worker from every visitor who has it:
 //   cp /var/www/example/__backsoon/sw-kill.js /var/www/example/__backsoon/sw.js
 // Browsers fetch sw.js again at their next navigation (it is served
-// no-cache); this worker then deletes backsoon's caches, unregisters
-// itself, and reloads the pages it controlled, which no worker controls any
-// more. A later deploy of dist/ brings the real worker back.
+// no-store: nginx-snippets/server/backsoon.conf's `location =
+// /__backsoon/sw.js`, and the Caddy and Apache snippets alike, so no HTTP
+// cache keeps the old one); this worker then deletes backsoon's caches,
+// unregisters itself, and reloads the pages it controlled, which no worker
+// controls any more. A later deploy of dist/ brings the real worker back.
 import { CACHE_PREFIX } from './cache-prefix.js';
 
 declare let self: ServiceWorkerGlobalScope;
