@@ -5,7 +5,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'cli/dist/', 'release/', 'node_modules/', '.scratch/', 'test-results/', 'playwright-report/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'cli/dist/',
+      'release/',
+      'node_modules/',
+      '.scratch/',
+      'test-results/',
+      'playwright-report/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'build/**/*.test.ts', 'cli/**/*.test.ts', 'test-support/**/*.test.ts', 'nginx-snippets/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'build/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'test-support/**/*.test.ts',
+      'nginx-snippets/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
     environment: 'node',
   },
 });

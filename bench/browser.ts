@@ -56,7 +56,12 @@ try {
     await app.start();
     const upAt = Date.now();
     for (const loaded of await Promise.all(tabs)) samples.push({ outage, returned: loaded - upAt });
-    console.log(`restart ${n + 1}/${outages.length}: outage ${(outage / 1000).toFixed(1)} s, returns ${samples.slice(-VISITORS).map((s) => (s.returned / 1000).toFixed(2)).join(', ')} s`);
+    console.log(
+      `restart ${n + 1}/${outages.length}: outage ${(outage / 1000).toFixed(1)} s, returns ${samples
+        .slice(-VISITORS)
+        .map((s) => (s.returned / 1000).toFixed(2))
+        .join(', ')} s`,
+    );
   }
 } finally {
   await browser.close();
@@ -65,7 +70,8 @@ try {
 }
 
 const sorted = samples.map((s) => s.returned).sort((a, b) => a - b);
-const pct = (p: number): string => ((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) / 1000).toFixed(2);
+const pct = (p: number): string =>
+  ((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) / 1000).toFixed(2);
 const report = `
 ## Real browser (npm run bench:browser)
 

@@ -58,7 +58,8 @@ async function litFloor(): Promise<number> {
 
 export async function composition(): Promise<Composition> {
   const page = await readFile(join(REPO, 'dist/index.html'), 'utf8');
-  const blocks = (tag: string): string => [...page.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'gi'))].map((m) => m[1]).join('');
+  const blocks = (tag: string): string =>
+    [...page.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'gi'))].map((m) => m[1]).join('');
   const html = page.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, '');
   return {
     litFloor: await litFloor(),

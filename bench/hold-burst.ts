@@ -53,9 +53,17 @@ function get(port: number, path: string, agent: Agent): Promise<Outcome> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path, agent, headers: { accept: 'text/html' } }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, marker: res.headers[MARKER_HEADER.toLowerCase()] !== undefined, ms: Date.now() - start }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          marker: res.headers[MARKER_HEADER.toLowerCase()] !== undefined,
+          ms: Date.now() - start,
+        }),
+      );
     });
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, marker: false, ms: Date.now() - start, error: error.code ?? error.message }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ status: 0, marker: false, ms: Date.now() - start, error: error.code ?? error.message }),
+    );
     req.end();
   });
 }
@@ -63,7 +71,10 @@ function get(port: number, path: string, agent: Agent): Promise<Outcome> {
 async function burst(cap: number, every: string): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'backsoon-burst-'));
   // The server part as shipped, but for the cap.
-  const serverPart = (await readFile(join(SNIPPETS, 'server/backsoon-hold.conf'), 'utf8')).replace(/limit_conn backsoon_hold \d+;/, `limit_conn backsoon_hold ${cap};`);
+  const serverPart = (await readFile(join(SNIPPETS, 'server/backsoon-hold.conf'), 'utf8')).replace(
+    /limit_conn backsoon_hold \d+;/,
+    `limit_conn backsoon_hold ${cap};`,
+  );
   await writeFile(join(folder, 'backsoon-hold.conf'), serverPart);
   const vhost = join(folder, 'vhost.conf');
   await writeFile(
@@ -103,7 +114,7 @@ server {
     // In: every request held, or answered with the page over the cap.
     const status = new Agent({ keepAlive: true });
     let writing = 0;
-    for (let before = -1; writing !== before || writing < 2; ) {
+    for (let before = -1; writing !== before || writing < 2;) {
       await sleep(500);
       before = writing;
       const text = await new Promise<string>((resolve) => {
@@ -165,4 +176,7 @@ const table = `${BURST.toLocaleString('en')} GETs at once, the app down (nginx 1
 ${rows.join('\n')}
 `;
 console.log(`\n${table}`);
-await writeFile(join(REPO, 'bench/hold-burst-results.md'), `# 5,000 held requests\n\nMade by \`npm run bench:hold-burst\` (bench/hold-burst.ts).\n\n${table}`);
+await writeFile(
+  join(REPO, 'bench/hold-burst-results.md'),
+  `# 5,000 held requests\n\nMade by \`npm run bench:hold-burst\` (bench/hold-burst.ts).\n\n${table}`,
+);

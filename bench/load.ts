@@ -42,7 +42,8 @@ const { values: args } = parseArgs({
 const numbers = (text: string, name: string): number[] =>
   text.split(',').map((part) => {
     const value = Number(part);
-    if (!Number.isFinite(value) || value <= 0) throw new TypeError(`bench:load: --${name} takes positive numbers (got "${part}")`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new TypeError(`bench:load: --${name} takes positive numbers (got "${part}")`);
     return value;
   });
 const SIZES = numbers(args.n, 'n');
@@ -70,8 +71,24 @@ class AppServer {
   async start(): Promise<void> {
     this.child = spawn(
       'taskset',
-      ['-c', APP_CORE, 'gunicorn', '--workers', String(WORKERS), '--worker-class', 'sync', '--backlog', '2048',
-        '--bind', `127.0.0.1:${this.port}`, '--chdir', APP_DIR, '--log-level', 'warning', 'app:application'],
+      [
+        '-c',
+        APP_CORE,
+        'gunicorn',
+        '--workers',
+        String(WORKERS),
+        '--worker-class',
+        'sync',
+        '--backlog',
+        '2048',
+        '--bind',
+        `127.0.0.1:${this.port}`,
+        '--chdir',
+        APP_DIR,
+        '--log-level',
+        'warning',
+        'app:application',
+      ],
       { env: { ...process.env, BENCH_APP_LOG: this.log }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }
@@ -132,7 +149,10 @@ async function measureCapacity(): Promise<number> {
 /** CPU seconds used so far by nginx's master and workers. */
 async function nginxCpu(site: RunningNginx): Promise<number> {
   const master = (await readFile(join(site.prefix, 'nginx.pid'), 'utf8')).trim();
-  const children = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
+  const children = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8'))
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   let ticks = 0;
   for (const pid of [master, ...children]) {
     const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
@@ -241,7 +261,10 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
     stopVisitors.abort();
     await Promise.all(running);
     const fresh = await Promise.all(freshLoads);
-    const freshTimes = fresh.filter((f) => f.ok).map((f) => f.ms).sort((a, b) => a - b);
+    const freshTimes = fresh
+      .filter((f) => f.ok)
+      .map((f) => f.ms)
+      .sort((a, b) => a - b);
     const cpu = (await nginxCpu(site)) - cpuBefore;
 
     const appTimes = (await readFile(appLog, 'utf8'))
@@ -262,7 +285,8 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
     const back = records.filter((r) => r.backAt !== undefined);
     const lastBack = Math.max(appBack + 1, ...back.map((r) => r.backAt!));
     const returns = back.map((r) => Math.max(0, r.backAt! - appBack)).sort((a, b) => a - b);
-    const isCheck = mode === 'backsoon' ? (uri: string) => uri.startsWith(PATHS.probe) : (uri: string) => uri.startsWith('/item/');
+    const isCheck =
+      mode === 'backsoon' ? (uri: string) => uri.startsWith(PATHS.probe) : (uri: string) => uri.startsWith('/item/');
     const checks = access.filter((a) => isCheck(a.uri)).map((a) => a.at);
     const isPage = (path: string): boolean => path.startsWith('/item/') || path.startsWith('/fresh/');
     const pagesServed = appTimes.filter((a) => isPage(a.path) && a.at >= appBack && a.at <= lastBack).length;
@@ -274,12 +298,22 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
       p50: quantile(returns, 0.5),
       p95: quantile(returns, 0.95),
       appPerReturned: appTimes.filter((a) => !a.path.startsWith('/fresh/')).length / Math.max(1, back.length),
-      appRate: perSecond(appTimes.map((a) => a.at), appBack, lastBack),
+      appRate: perSecond(
+        appTimes.map((a) => a.at),
+        appBack,
+        lastBack,
+      ),
       goodput: pagesServed / (((lastBack - appBack) / 1000) * capacity),
       checksOutage: perSecond(checks, begin, appStartedAt),
       checksRecovery: perSecond(checks, appStartedAt, lastBack),
-      errorsAfterRestart: access.filter((a) => a.at >= appStartedAt && a.uri.startsWith('/item/') && a.status >= 500).length,
-      fresh: { p50: quantile(freshTimes, 0.5), p95: quantile(freshTimes, 0.95), failed: fresh.length - freshTimes.length, count: fresh.length },
+      errorsAfterRestart: access.filter((a) => a.at >= appStartedAt && a.uri.startsWith('/item/') && a.status >= 500)
+        .length,
+      fresh: {
+        p50: quantile(freshTimes, 0.5),
+        p95: quantile(freshTimes, 0.95),
+        failed: fresh.length - freshTimes.length,
+        count: fresh.length,
+      },
       nginxCpu: cpu / ((end - begin) / 1000),
       recovery: (lastBack - appBack) / 1000,
     };
@@ -300,7 +334,7 @@ const rate = (r: { mean: number; peak: number }): string => `${r.mean.toFixed(0)
 const targetP95 = (n: number, capacity: number): number => (1.2 * n) / capacity + 2;
 
 const HEADER =
-  '| outage | N | page | back | return p50 / p95 (s) | target p95 (s) | app requests per returned visitor | app req/s in recovery (mean / peak) | goodput | checks/s at nginx, outage (mean / peak) | checks/s at nginx, recovery (mean / peak) | 5xx loads of visitors\' URLs after restart | a new visitor\'s page in recovery: p50 / p95 (s), failed | nginx CPU |\n' +
+  "| outage | N | page | back | return p50 / p95 (s) | target p95 (s) | app requests per returned visitor | app req/s in recovery (mean / peak) | goodput | checks/s at nginx, outage (mean / peak) | checks/s at nginx, recovery (mean / peak) | 5xx loads of visitors' URLs after restart | a new visitor's page in recovery: p50 / p95 (s), failed | nginx CPU |\n" +
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 function line(row: Row, capacity: number): string {
@@ -312,7 +346,8 @@ function missed(row: Row, meta: Row | undefined, capacity: number): string[] {
   const misses: string[] = [];
   if (row.back < row.n) misses.push(`${row.n - row.back} not back`);
   if (row.appPerReturned > 1.1) misses.push(`${row.appPerReturned.toFixed(2)} app requests per returned visitor`);
-  if (row.p95 > targetP95(row.n, capacity) * 1000) misses.push(`p95 ${s(row.p95)} s over ${targetP95(row.n, capacity).toFixed(1)} s`);
+  if (row.p95 > targetP95(row.n, capacity) * 1000)
+    misses.push(`p95 ${s(row.p95)} s over ${targetP95(row.n, capacity).toFixed(1)} s`);
   if (meta && row.p95 >= meta.p95) misses.push(`p95 ${s(row.p95)} s not below the meta refresh's ${s(meta.p95)} s`);
   if (row.goodput < 0.9) misses.push(`goodput ${(row.goodput * 100).toFixed(0)}%`);
   return misses;

@@ -43,11 +43,14 @@ function standIn(size: number, refresh: number): string {
   const head = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="${refresh}"><title>Service unavailable</title><style>`;
   const tail = '</style></head><body><h1>Service unavailable</h1><p>Please try again in a moment.</p></body></html>\n';
   let css = '';
-  for (let i = 0; head.length + css.length + tail.length < size; i++) css += `.c${i}{margin:${i % 7}px;color:#${(i * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}}`;
+  for (let i = 0; head.length + css.length + tail.length < size; i++)
+    css += `.c${i}{margin:${i % 7}px;color:#${((i * 2654435761) % 0xffffff).toString(16).padStart(6, '0')}}`;
   return (head + css + tail).slice(0, size - tail.length) + tail;
 }
 
-async function logLines(path: string): Promise<{ method: string; uri: string; status: number; in: number; out: number }[]> {
+async function logLines(
+  path: string,
+): Promise<{ method: string; uri: string; status: number; in: number; out: number }[]> {
   const text = await readFile(path, 'utf8').catch(() => '');
   return text
     .trim()
@@ -63,11 +66,18 @@ export async function measure(): Promise<Measured> {
   const dist = join(REPO, 'dist');
   const page = await readFile(join(dist, 'index.html'), 'utf8');
   const classicPort = await freePort();
-  const nginx = await startNginx({ vhost: join(REPO, 'bench/vhost.conf'), appPort: await freePort(), vars: { CLASSIC: `127.0.0.1:${classicPort}` } });
+  const nginx = await startNginx({
+    vhost: join(REPO, 'bench/vhost.conf'),
+    appPort: await freePort(),
+    vars: { CLASSIC: `127.0.0.1:${classicPort}` },
+  });
   const classic = join(nginx.root, 'classic');
   await mkdir(classic, { recursive: true });
   // The same page, its poller's work done by a meta refresh.
-  const meta5 = page.replace('<noscript><meta http-equiv="refresh" content="30" /></noscript>', '<meta http-equiv="refresh" content="5" />');
+  const meta5 = page.replace(
+    '<noscript><meta http-equiv="refresh" content="30" /></noscript>',
+    '<meta http-equiv="refresh" content="5" />',
+  );
   await writeFile(join(classic, 'meta5.html'), meta5);
   await writeFile(join(classic, 'meta5-gzip.html'), meta5);
   await writeFile(join(classic, 'meta5-gzip.html.gz'), gzipSync(meta5, { level: 9 }));
@@ -88,11 +98,17 @@ export async function measure(): Promise<Measured> {
   };
   const bytes = (lines: { in: number; out: number }[]): number => lines.reduce((sum, l) => sum + l.in + l.out, 0);
   try {
-    const lines = await load(nginx.url('/deep/path?q=1'), (p) => p.locator('backsoon-page').getByText(/attempt 2/).waitFor());
+    const lines = await load(nginx.url('/deep/path?q=1'), (p) =>
+      p
+        .locator('backsoon-page')
+        .getByText(/attempt 2/)
+        .waitFor(),
+    );
     const head = lines.find((l) => l.method === 'HEAD');
     const get = lines.find((l) => l.method === 'GET' && l.status === 502);
     if (!head || !get) throw new Error(`no page load or check in the log: ${JSON.stringify(lines)}`);
-    const classic = async (path: string): Promise<number> => bytes(await load(`http://127.0.0.1:${classicPort}${path}`));
+    const classic = async (path: string): Promise<number> =>
+      bytes(await load(`http://127.0.0.1:${classicPort}${path}`));
     await nginx.maintenance(true);
     const maintenance = (await load(nginx.url('/deep/path?q=1'))).find((l) => l.method === 'GET' && l.status === 503);
     await nginx.maintenance(false);

@@ -49,12 +49,27 @@ async function nginxPid(nginx: RunningNginx): Promise<number> {
 
 const SCENARIOS: Scenario[] = [
   { name: 'gunicorn `kill -HUP` (8 workers)', path: '/plain/', apps: 'one', restart: ({ a }) => a.reload() },
-  { name: 'gunicorn `kill -USR2`, then TERM the old master', path: '/plain/', apps: 'one', restart: ({ a }) => a.upgrade() },
+  {
+    name: 'gunicorn `kill -USR2`, then TERM the old master',
+    path: '/plain/',
+    apps: 'one',
+    restart: ({ a }) => a.upgrade(),
+  },
   { name: 'gunicorn stop, start', path: '/plain/', apps: 'one', restart: ({ a }) => a.restart() },
   { name: 'gunicorn stop, start, with the hold (njs)', path: '/hold/', apps: 'one', restart: ({ a }) => a.restart() },
   { name: 'gunicorn `--preload` stop, start', path: '/plain/', apps: 'one, preload', restart: ({ a }) => a.restart() },
-  { name: 'gunicorn `--preload` stop, start, with the hold (njs)', path: '/hold/', apps: 'one, preload', restart: ({ a }) => a.restart() },
-  { name: 'gunicorn stop, start, socket kept open (socket activation)', path: '/plain/', apps: 'one, socket activation', restart: ({ a }) => a.restart() },
+  {
+    name: 'gunicorn `--preload` stop, start, with the hold (njs)',
+    path: '/hold/',
+    apps: 'one, preload',
+    restart: ({ a }) => a.restart(),
+  },
+  {
+    name: 'gunicorn stop, start, socket kept open (socket activation)',
+    path: '/plain/',
+    apps: 'one, socket activation',
+    restart: ({ a }) => a.restart(),
+  },
   {
     name: 'blue/green pair, nginx defaults (max_fails=1 fail_timeout=10s)',
     path: '/pair/',
@@ -78,9 +93,20 @@ const SCENARIOS: Scenario[] = [
     path: '/plain/',
     apps: 'one',
     restart: async ({ nginx }) => {
-      execFileSync(NGINX, ['-p', nginx.prefix, '-e', join(nginx.prefix, 'error.log'), '-c', join(nginx.prefix, 'nginx.conf'), '-s', 'reload']);
+      execFileSync(NGINX, [
+        '-p',
+        nginx.prefix,
+        '-e',
+        join(nginx.prefix, 'error.log'),
+        '-c',
+        join(nginx.prefix, 'nginx.conf'),
+        '-s',
+        'reload',
+      ]);
       // Over when the new worker has started and the old one has exited.
-      await until('the old nginx worker to exit', async () => /gracefully shutting down[\s\S]*exited with code 0/.test(await nginx.errorLog()));
+      await until('the old nginx worker to exit', async () =>
+        /gracefully shutting down[\s\S]*exited with code 0/.test(await nginx.errorLog()),
+      );
     },
   },
   {
@@ -112,7 +138,14 @@ async function runScenario(scenario: Scenario, nginx: RunningNginx, folder: stri
   const pair = scenario.apps === 'pair';
   const socketActivation = scenario.apps === 'one, socket activation';
   const preload = scenario.apps === 'one, preload';
-  const a = new Gunicorn({ socket: join(folder, 'a.sock'), workers: pair ? 4 : 8, folder, name: 'a', socketActivation, preload });
+  const a = new Gunicorn({
+    socket: join(folder, 'a.sock'),
+    workers: pair ? 4 : 8,
+    folder,
+    name: 'a',
+    socketActivation,
+    preload,
+  });
   const b = new Gunicorn({ socket: join(folder, 'b.sock'), workers: 4, folder, name: 'b' });
   await rm(a.readyFile, { force: true });
   await rm(b.readyFile, { force: true });
@@ -133,7 +166,9 @@ async function runScenario(scenario: Scenario, nginx: RunningNginx, folder: stri
 
     const around = load.loads.filter((l: PageLoad) => l.start >= startedAt && l.start < overAt + SETTLE);
     if (process.env.DUMP) {
-      const lines = load.loads.map((l) => `${l.start - startedAt} ${l.end - l.start} ${l.status} ${l.marker ?? ''} ${l.error ?? ''} ${l.path}`);
+      const lines = load.loads.map(
+        (l) => `${l.start - startedAt} ${l.end - l.start} ${l.status} ${l.marker ?? ''} ${l.error ?? ''} ${l.path}`,
+      );
       await writeFile(process.env.DUMP, `over ${overAt - startedAt}\n${lines.join('\n')}\n`);
     }
     const access = (await readFile(join(nginx.prefix, 'restarts.log'), 'utf8')).slice(accessBefore);

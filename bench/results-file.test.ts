@@ -19,6 +19,8 @@ describe('withPart', () => {
   });
 
   it('adds a part at the end of a file written before parts existed', () => {
-    expect(withPart('# old\n\ntext\n', 'load', 'rows')).toBe('# old\n\ntext\n\n<!-- part: load -->\nrows\n<!-- end of part: load -->\n');
+    expect(withPart('# old\n\ntext\n', 'load', 'rows')).toBe(
+      '# old\n\ntext\n\n<!-- part: load -->\nrows\n<!-- end of part: load -->\n',
+    );
   });
 });

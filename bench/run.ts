@@ -9,7 +9,16 @@ import { spawnSync } from 'node:child_process';
 import { composition } from './composition.js';
 import { measure } from './measure.js';
 import { writeResultsPart } from './results-file.js';
-import { backsoon, fixedPolling, reloadEvery, simulate, stockPage, type OutageSummary, type Strategy, type WireCosts } from './simulate.js';
+import {
+  backsoon,
+  fixedPolling,
+  reloadEvery,
+  simulate,
+  stockPage,
+  type OutageSummary,
+  type Strategy,
+  type WireCosts,
+} from './simulate.js';
 
 const OUTAGES = [
   ['5 s', 5_000],
@@ -23,13 +32,29 @@ const measured = await measure();
 const parts = await composition();
 
 const STRATEGIES: { name: string; strategy: Strategy; costs: WireCosts }[] = [
-  { name: 'backsoon (defaults)', strategy: backsoon(), costs: { page: measured.backsoonPage, check: measured.backsoonCheck } },
+  {
+    name: 'backsoon (defaults)',
+    strategy: backsoon(),
+    costs: { page: measured.backsoonPage, check: measured.backsoonCheck },
+  },
   { name: 'meta refresh 5 s, same page', strategy: reloadEvery(5000), costs: { page: measured.meta5, check: 0 } },
-  { name: 'meta refresh 5 s, same page, gzip_static', strategy: reloadEvery(5000), costs: { page: measured.meta5Gzip, check: 0 } },
-  { name: 'refresh 30 s, 60 KB page (error-pages size)', strategy: reloadEvery(30_000), costs: { page: measured.errorPages, check: 0 } },
+  {
+    name: 'meta refresh 5 s, same page, gzip_static',
+    strategy: reloadEvery(5000),
+    costs: { page: measured.meta5Gzip, check: 0 },
+  },
+  {
+    name: 'refresh 30 s, 60 KB page (error-pages size)',
+    strategy: reloadEvery(30_000),
+    costs: { page: measured.errorPages, check: 0 },
+  },
   { name: 'Laravel down --refresh=15', strategy: reloadEvery(15_000), costs: { page: measured.laravel, check: 0 } },
   { name: 'nginx stock page', strategy: stockPage, costs: { page: measured.stock, check: 0 } },
-  { name: 'fixed 1 s polling', strategy: fixedPolling(1000), costs: { page: measured.backsoonPage, check: measured.backsoonCheck } },
+  {
+    name: 'fixed 1 s polling',
+    strategy: fixedPolling(1000),
+    costs: { page: measured.backsoonPage, check: measured.backsoonCheck },
+  },
 ];
 
 const seconds = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : 'never');
@@ -52,11 +77,27 @@ const ours = (o: string): OutageSummary => get(o, 'backsoon (defaults)');
 const meta = get('10 min', 'meta refresh 5 s, same page');
 const metaGzip = get('10 min', 'meta refresh 5 s, same page, gzip_static');
 const targets = [
-  ['outages up to 60 s: p95 return ≤ 1.2 s', Math.max(...['5 s', '30 s', '60 s'].map((o) => ours(o).p95)) <= 1200, ['5 s', '30 s', '60 s'].map((o) => seconds(ours(o).p95)).join(' / ') + ' s'],
+  [
+    'outages up to 60 s: p95 return ≤ 1.2 s',
+    Math.max(...['5 s', '30 s', '60 s'].map((o) => ours(o).p95)) <= 1200,
+    ['5 s', '30 s', '60 s'].map((o) => seconds(ours(o).p95)).join(' / ') + ' s',
+  ],
   ['10 min: p95 return ≤ 15 s', ours('10 min').p95 <= 15_000, `${seconds(ours('10 min').p95)} s`],
-  ['10 min: fewer requests than a 5 s meta refresh', ours('10 min').requests < meta.requests, `${ours('10 min').requests.toFixed(1)} vs ${meta.requests.toFixed(1)}`],
-  ['10 min: ≤ 1/20 of the bytes of the same page on a 5 s meta refresh', ours('10 min').bytes * 20 <= meta.bytes, `1/${(meta.bytes / ours('10 min').bytes).toFixed(1)} (1/${(metaGzip.bytes / ours('10 min').bytes).toFixed(1)} against a precompressed page)`],
-  ['after 10 min: no second gets > 10% of the visitors', ours('10 min').herd <= 0.1, `${(ours('10 min').herd * 100).toFixed(1)}%`],
+  [
+    '10 min: fewer requests than a 5 s meta refresh',
+    ours('10 min').requests < meta.requests,
+    `${ours('10 min').requests.toFixed(1)} vs ${meta.requests.toFixed(1)}`,
+  ],
+  [
+    '10 min: ≤ 1/20 of the bytes of the same page on a 5 s meta refresh',
+    ours('10 min').bytes * 20 <= meta.bytes,
+    `1/${(meta.bytes / ours('10 min').bytes).toFixed(1)} (1/${(metaGzip.bytes / ours('10 min').bytes).toFixed(1)} against a precompressed page)`,
+  ],
+  [
+    'after 10 min: no second gets > 10% of the visitors',
+    ours('10 min').herd <= 0.1,
+    `${(ours('10 min').herd * 100).toFixed(1)}%`,
+  ],
   [
     'a 502 or 503 response with the page ≤ 10 KB on the wire',
     Math.max(measured.backsoon502Response, measured.backsoon503Response) <= 10_000,
@@ -70,7 +111,11 @@ const table = [
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
 ].join('\n');
-const targetTable = ['| target | met | measured |', '| --- | --- | --- |', ...targets.map(([t, ok, v]) => `| ${t} | ${ok ? 'yes' : '**no**'} | ${v} |`)].join('\n');
+const targetTable = [
+  '| target | met | measured |',
+  '| --- | --- | --- |',
+  ...targets.map(([t, ok, v]) => `| ${t} | ${ok ? 'yes' : '**no**'} | ${v} |`),
+].join('\n');
 const wire = [
   '| what | bytes on the wire (request + response) |',
   '| --- | --- |',

@@ -102,13 +102,20 @@ function percentile(sorted: number[], p: number): number {
  * Runs `visitors` visitors arriving uniformly over an outage of `outage` ms
  * (the app returns at `outage`).
  */
-export function simulate(strategy: Strategy, outage: number, costs: WireCosts, visitors = 10_000, seed = 1): OutageSummary {
+export function simulate(
+  strategy: Strategy,
+  outage: number,
+  costs: WireCosts,
+  visitors = 10_000,
+  seed = 1,
+): OutageSummary {
   const random = seededRandom(seed);
   const results: VisitorResult[] = [];
   for (let i = 0; i < visitors; i++) results.push(strategy(random() * outage, outage, random));
   const times = results.map((r) => r.returnAfter).sort((a, b) => a - b);
   const perSecond = new Map<number, number>();
-  for (const t of times) if (Number.isFinite(t)) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+  for (const t of times)
+    if (Number.isFinite(t)) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
   const mean = (f: (r: VisitorResult) => number): number => results.reduce((s, r) => s + f(r), 0) / results.length;
   const pageLoads = mean((r) => r.pageLoads);
   const checks = mean((r) => r.checks);

@@ -13,7 +13,12 @@ describe('the build config', () => {
     const config = validateConfig({
       languages: ['de', 'en'],
       strings: { de: { crashTitle: 'Gleich zurück' } },
-      theme: { accent: '#0a7d55', 'accent-dark': 'rgb(95 211 165)', radius: '4px', font: "Georgia, 'Times New Roman', serif" },
+      theme: {
+        accent: '#0a7d55',
+        'accent-dark': 'rgb(95 211 165)',
+        radius: '4px',
+        font: "Georgia, 'Times New Roman', serif",
+      },
       poll: { retries: 50, maxTimeout: 20000 },
     });
     expect(config.languages).toEqual(['de', 'en']);
@@ -30,8 +35,14 @@ describe('the build config', () => {
       [{ languages: ['en', 'ko'] }, /languages: "ko": is not built in: strings.ko must give every string/],
       [{ languages: ['en', 'tlh'] }, /languages: "tlh": is not built in/],
       [{ strings: { en: { crashTitel: 'x' } } }, /strings\.en\.crashTitel: unknown string/],
-      [{ strings: { en: { crashBody: 'x' } } }, /strings\.en\.crashBody: no longer exists: it was split into crashReason .* and bodyReturn/],
-      [{ strings: { en: { statusBackUnsent: 'x' } } }, /strings\.en\.statusBackUnsent: no longer exists: .*unsentNoticeBack/],
+      [
+        { strings: { en: { crashBody: 'x' } } },
+        /strings\.en\.crashBody: no longer exists: it was split into crashReason .* and bodyReturn/,
+      ],
+      [
+        { strings: { en: { statusBackUnsent: 'x' } } },
+        /strings\.en\.statusBackUnsent: no longer exists: .*unsentNoticeBack/,
+      ],
       [{ strings: { en: { crashTitle: '' } } }, /strings\.en\.crashTitle: must be a non-empty string/],
       [{ languages: ['en'], strings: { de: {} } }, /strings\.de: "de" is not in languages/],
       [{ theme: { accnet: '#fff' } }, /theme\.accnet: unknown token/],
@@ -65,12 +76,19 @@ describe('the config file', () => {
   it('is read from the file BACKSOON_CONFIG names, the logo relative to it', async () => {
     await writeFile(join(dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     await writeFile(join(dir, 'brand.json'), JSON.stringify({ languages: ['de', 'en'], logo: 'logo.svg' }));
-    expect(loadConfig('/elsewhere', join(dir, 'brand.json'))).toMatchObject({ languages: ['de', 'en'], logo: join(dir, 'logo.svg') });
+    expect(loadConfig('/elsewhere', join(dir, 'brand.json'))).toMatchObject({
+      languages: ['de', 'en'],
+      logo: join(dir, 'logo.svg'),
+    });
   });
 
   it('fails when it is not JSON, or BACKSOON_CONFIG names no file, naming the file', async () => {
     await writeFile(join(dir, 'backsoon.config.json'), '{ "languages": ["en", }');
-    expect(() => loadConfig(dir, undefined)).toThrow(`backsoon config: ${join(dir, 'backsoon.config.json')}: is not valid JSON`);
-    expect(() => loadConfig(dir, 'missing.json')).toThrow(`backsoon config: ${join(dir, 'missing.json')}: BACKSOON_CONFIG names a file that does not exist`);
+    expect(() => loadConfig(dir, undefined)).toThrow(
+      `backsoon config: ${join(dir, 'backsoon.config.json')}: is not valid JSON`,
+    );
+    expect(() => loadConfig(dir, 'missing.json')).toThrow(
+      `backsoon config: ${join(dir, 'missing.json')}: BACKSOON_CONFIG names a file that does not exist`,
+    );
   });
 });

@@ -25,18 +25,39 @@ export interface BuildConfig {
 
 /** Every public custom property, without its `--backsoon-` prefix (the README's "Branding" table gives their defaults). */
 export const THEME_TOKENS: readonly string[] = [
-  'accent', 'accent-dark', 'accent-text', 'accent-text-dark', 'text', 'text-dark', 'muted', 'muted-dark',
-  'surface', 'surface-dark', 'border', 'border-dark', 'spinner', 'spinner-dark', 'background', 'background-dark',
-  'font', 'radius', 'space', 'max-width', 'logo-height',
+  'accent',
+  'accent-dark',
+  'accent-text',
+  'accent-text-dark',
+  'text',
+  'text-dark',
+  'muted',
+  'muted-dark',
+  'surface',
+  'surface-dark',
+  'border',
+  'border-dark',
+  'spinner',
+  'spinner-dark',
+  'background',
+  'background-dark',
+  'font',
+  'radius',
+  'space',
+  'max-width',
+  'logo-height',
 ];
 
 const KEYS = ['languages', 'strings', 'theme', 'logo', 'poll'] as const;
 
 /** Strings that were split or renamed, and what replaced them, for the error a config that still gives them gets. */
 const RENAMED_STRINGS: Record<string, string> = {
-  crashBody: 'no longer exists: it was split into crashReason (what happened) and bodyReturn (what the page does: "{reason} Keep this page open…")',
-  maintenanceBody: 'no longer exists: it was split into maintenanceReason (what is happening) and bodyReturn (what the page does: "{reason} Keep this page open…")',
-  statusBackUnsent: 'no longer exists: once the site is back, the notice says unsentNoticeBack (and maybeSentNoticeBack)',
+  crashBody:
+    'no longer exists: it was split into crashReason (what happened) and bodyReturn (what the page does: "{reason} Keep this page open…")',
+  maintenanceBody:
+    'no longer exists: it was split into maintenanceReason (what is happening) and bodyReturn (what the page does: "{reason} Keep this page open…")',
+  statusBackUnsent:
+    'no longer exists: once the site is back, the notice says unsentNoticeBack (and maybeSentNoticeBack)',
 };
 
 /** A CSS value that cannot break out of its declaration. */
@@ -57,13 +78,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConfig {
   if (!isRecord(raw)) throw new ConfigError('(top)', 'must be a JSON object');
   for (const key of Object.keys(raw)) {
-    if (!(KEYS as readonly string[]).includes(key)) throw new ConfigError(key, `unknown key (known: ${KEYS.join(', ')})`);
+    if (!(KEYS as readonly string[]).includes(key))
+      throw new ConfigError(key, `unknown key (known: ${KEYS.join(', ')})`);
   }
   const builtIn = Object.keys(BUILT_IN_LOCALES);
 
   let languages = ['en', ...builtIn.filter((l) => l !== 'en')];
   if (raw.languages !== undefined) {
-    if (!Array.isArray(raw.languages) || raw.languages.length === 0 || !raw.languages.every((l) => typeof l === 'string')) {
+    if (
+      !Array.isArray(raw.languages) ||
+      raw.languages.length === 0 ||
+      !raw.languages.every((l) => typeof l === 'string')
+    ) {
       throw new ConfigError('languages', 'must be a non-empty list of language tags');
     }
     languages = raw.languages;
@@ -84,8 +110,10 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
       if (!languages.includes(tag)) throw new ConfigError(`strings.${tag}`, `"${tag}" is not in languages`);
       if (!isRecord(table)) throw new ConfigError(`strings.${tag}`, 'must be an object of strings');
       for (const [key, value] of Object.entries(table)) {
-        if (!keys.includes(key)) throw new ConfigError(`strings.${tag}.${key}`, RENAMED_STRINGS[key] ?? 'unknown string');
-        if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`strings.${tag}.${key}`, 'must be a non-empty string');
+        if (!keys.includes(key))
+          throw new ConfigError(`strings.${tag}.${key}`, RENAMED_STRINGS[key] ?? 'unknown string');
+        if (typeof value !== 'string' || value.trim() === '')
+          throw new ConfigError(`strings.${tag}.${key}`, 'must be a non-empty string');
       }
       strings[tag] = table;
     }
@@ -93,22 +121,29 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
   for (const tag of languages) {
     if (builtIn.includes(tag)) continue;
     const missing = Object.keys(BUILT_IN_LOCALES.en).filter((k) => !(k in (strings[tag] ?? {})));
-    if (missing.length > 0) throw new ConfigError(`languages: "${tag}"`, `is not built in: strings.${tag} must give every string (missing: ${missing.join(', ')})`);
+    if (missing.length > 0)
+      throw new ConfigError(
+        `languages: "${tag}"`,
+        `is not built in: strings.${tag} must give every string (missing: ${missing.join(', ')})`,
+      );
   }
 
   const theme: Record<string, string> = {};
   if (raw.theme !== undefined) {
     if (!isRecord(raw.theme)) throw new ConfigError('theme', 'must be an object');
     for (const [token, value] of Object.entries(raw.theme)) {
-      if (!THEME_TOKENS.includes(token)) throw new ConfigError(`theme.${token}`, `unknown token (known: ${THEME_TOKENS.join(', ')})`);
-      if (typeof value !== 'string' || !SAFE_CSS_VALUE.test(value)) throw new ConfigError(`theme.${token}`, `"${String(value)}" is not a plain CSS value`);
+      if (!THEME_TOKENS.includes(token))
+        throw new ConfigError(`theme.${token}`, `unknown token (known: ${THEME_TOKENS.join(', ')})`);
+      if (typeof value !== 'string' || !SAFE_CSS_VALUE.test(value))
+        throw new ConfigError(`theme.${token}`, `"${String(value)}" is not a plain CSS value`);
       theme[token] = value;
     }
   }
 
   let logo: string | undefined;
   if (raw.logo !== undefined) {
-    if (typeof raw.logo !== 'string' || !/\.(svg|png|webp)$/i.test(raw.logo)) throw new ConfigError('logo', 'must be the path of an .svg, .png or .webp file');
+    if (typeof raw.logo !== 'string' || !/\.(svg|png|webp)$/i.test(raw.logo))
+      throw new ConfigError('logo', 'must be the path of an .svg, .png or .webp file');
     logo = resolve(baseDir, raw.logo);
     if (!existsSync(logo)) throw new ConfigError('logo', `${logo} does not exist`);
   }

@@ -18,15 +18,15 @@ export function contentSecurityPolicy(): Plugin {
     generateBundle: {
       order: 'post',
       handler(_options, bundle) {
-      for (const asset of Object.values(bundle)) {
-        if (asset.type !== 'asset' || !asset.fileName.endsWith('.html')) continue;
-        const html = String(asset.source);
-        const meta = `<meta http-equiv="Content-Security-Policy" content="${policyFor(html)}">`;
-        if (!/<meta charset="utf-8"\s*\/?>/i.test(html)) {
-          this.error(`${asset.fileName}: no <meta charset="utf-8"> to put the Content-Security-Policy after`);
+        for (const asset of Object.values(bundle)) {
+          if (asset.type !== 'asset' || !asset.fileName.endsWith('.html')) continue;
+          const html = String(asset.source);
+          const meta = `<meta http-equiv="Content-Security-Policy" content="${policyFor(html)}">`;
+          if (!/<meta charset="utf-8"\s*\/?>/i.test(html)) {
+            this.error(`${asset.fileName}: no <meta charset="utf-8"> to put the Content-Security-Policy after`);
+          }
+          asset.source = html.replace(/(<meta charset="utf-8"\s*\/?>)/i, `$1\n    ${meta}`);
         }
-        asset.source = html.replace(/(<meta charset="utf-8"\s*\/?>)/i, `$1\n    ${meta}`);
-      }
       },
     },
   };
@@ -34,7 +34,12 @@ export function contentSecurityPolicy(): Plugin {
 
 function hashes(html: string, tag: 'script' | 'style'): string[] {
   const blocks = html.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'gi'));
-  return [...blocks].map(([, body]) => `'sha256-${createHash('sha256').update(body ?? '').digest('base64')}'`);
+  return [...blocks].map(
+    ([, body]) =>
+      `'sha256-${createHash('sha256')
+        .update(body ?? '')
+        .digest('base64')}'`,
+  );
 }
 
 /** The policy for one page: its inline blocks by hash, the rest from its own origin only. */

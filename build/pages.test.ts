@@ -31,7 +31,9 @@ describe('the strings nginx and the worker rewrite', () => {
   });
 
   it('names a string that is missing or repeated', () => {
-    expect(rewriteProblems('<backsoon-page kind="crash">')).toEqual(['`<meta http-equiv="refresh"` occurs 0 times, not once']);
+    expect(rewriteProblems('<backsoon-page kind="crash">')).toEqual([
+      '`<meta http-equiv="refresh"` occurs 0 times, not once',
+    ]);
     expect(rewriteProblems(`${page}<backsoon-page hidden>`)).toEqual(['`<backsoon-page ` occurs 2 times, not once']);
   });
 });

@@ -49,8 +49,14 @@ export function replaceLiteral(text: string, search: string, replacement: string
  * and asks the visitor to reload, never that the page takes them back.
  */
 export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
-  const attributes = [`kind="${kind}"`, ...Object.entries(poll).map(([name, value]) => `${attributeName(name)}="${value}"`)];
-  const [title, body] = kind === 'crash' ? [messages.crashTitle, messages.crashReason] : [messages.maintenanceTitle, messages.maintenanceReason];
+  const attributes = [
+    `kind="${kind}"`,
+    ...Object.entries(poll).map(([name, value]) => `${attributeName(name)}="${value}"`),
+  ];
+  const [title, body] =
+    kind === 'crash'
+      ? [messages.crashTitle, messages.crashReason]
+      : [messages.maintenanceTitle, messages.maintenanceReason];
   return `<backsoon-page ${attributes.join(' ')}>
       <h1>${escapeHtml(title)}</h1>
       <p>${escapeHtml(body)}</p>
@@ -157,19 +163,30 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
         const crash = String(index.source);
         const crashPage = pageMarkup('crash', messages, config.poll);
         const crashTitle = `<title>${escapeHtml(messages.crashTitle)}</title>`;
-        if (!crash.includes(crashPage) || !crash.includes(crashTitle)) return this.error('index.html lost its page markup');
+        if (!crash.includes(crashPage) || !crash.includes(crashTitle))
+          return this.error('index.html lost its page markup');
         const maintenance = replaceLiteral(
           replaceLiteral(crash, crashTitle, `<title>${escapeHtml(messages.maintenanceTitle)}</title>`),
           crashPage,
           pageMarkup('maintenance', messages, config.poll),
         );
-        for (const [name, html] of [['index.html', crash], ['maintenance.html', maintenance]] as const) {
+        for (const [name, html] of [
+          ['index.html', crash],
+          ['maintenance.html', maintenance],
+        ] as const) {
           const problems = rewriteProblems(html);
-          if (problems.length > 0) return this.error(`${name}: ${problems.join('; ')} (the server and the worker rewrite it: src/protocol.ts)`);
+          if (problems.length > 0)
+            return this.error(
+              `${name}: ${problems.join('; ')} (the server and the worker rewrite it: src/protocol.ts)`,
+            );
         }
         this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
         for (const tag of config.languages.slice(1)) {
-          this.emitFile({ type: 'asset', fileName: `locales/${tag}.json`, source: `${JSON.stringify(messagesFor(config, tag))}\n` });
+          this.emitFile({
+            type: 'asset',
+            fileName: `locales/${tag}.json`,
+            source: `${JSON.stringify(messagesFor(config, tag))}\n`,
+          });
         }
         this.emitFile({ type: 'asset', fileName: 'outage.json', source: OUTAGE_JSON });
         this.emitFile({ type: 'asset', fileName: 'outage.txt', source: OUTAGE_TEXT });

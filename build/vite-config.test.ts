@@ -24,9 +24,9 @@ describe('vite.config.ts', () => {
       await writeFile(file, '{ "languages": ["en", }');
       process.env.BACKSOON_CONFIG = file;
       const outDir = join(work, 'dist');
-      await expect(build({ configFile: join(REPO, 'vite.config.ts'), root: REPO, logLevel: 'silent', build: { outDir } })).rejects.toThrow(
-        `backsoon config: ${file}: is not valid JSON`,
-      );
+      await expect(
+        build({ configFile: join(REPO, 'vite.config.ts'), root: REPO, logLevel: 'silent', build: { outDir } }),
+      ).rejects.toThrow(`backsoon config: ${file}: is not valid JSON`);
       expect(await readdir(work)).toEqual(['backsoon.config.json']);
     } finally {
       if (before === undefined) delete process.env.BACKSOON_CONFIG;

@@ -49,7 +49,9 @@ describe('backsoon', () => {
   it('says what is wrong, prefixed by the command, and exits with 1', async () => {
     const io = captureIo();
     expect(await main(['down', '--until', 'soon', '--root', '/nonexistent'], io)).toBe(1);
-    expect(io.stderr()).toBe('backsoon down: --until soon: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)\n');
+    expect(io.stderr()).toBe(
+      'backsoon down: --until soon: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)\n',
+    );
     expect(io.stdout()).toBe('');
   });
 
@@ -68,7 +70,9 @@ describe('backsoon', () => {
       const env = { BACKSOON_ROOT: root };
       const downIo = captureIo(env);
       expect(await main(['down', '--message', 'New database', '--until', '30m'], downIo)).toBe(0);
-      expect(downIo.stdout()).toContain(`Maintenance is on for ${root}, announced until 2026-11-21T14:30:00.000Z (in 30 min).`);
+      expect(downIo.stdout()).toContain(
+        `Maintenance is on for ${root}, announced until 2026-11-21T14:30:00.000Z (in 30 min).`,
+      );
       expect(JSON.parse(await readFile(join(root, '__backsoon/maintenance.json'), 'utf8'))).toEqual({
         message: 'New database',
         until: '2026-11-21T14:30:00.000Z',

@@ -31,7 +31,14 @@ function captureIo(): Io & { output: () => string } {
 /** A page as `backsoon install` leaves it (the check only looks at the files' presence and times). */
 async function installPage(root: string): Promise<void> {
   await mkdir(join(root, '__backsoon'), { recursive: true });
-  for (const name of ['index.html', 'maintenance.html', 'outage.json', 'outage.txt', 'index.html.gz', 'maintenance.html.gz']) {
+  for (const name of [
+    'index.html',
+    'maintenance.html',
+    'outage.json',
+    'outage.txt',
+    'index.html.gz',
+    'maintenance.html.gz',
+  ]) {
     await writeFile(join(root, '__backsoon', name), name);
   }
 }
@@ -42,7 +49,10 @@ async function configure(http: string, options: { main?: string; page?: boolean 
   const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
   await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
   if (options.page !== false) await installPage(join(prefix, 'www'));
-  const run = await nginxTest(http.replaceAll('PREFIX', prefix), { prefix, ...(options.main ? { main: options.main } : {}) });
+  const run = await nginxTest(http.replaceAll('PREFIX', prefix), {
+    prefix,
+    ...(options.main ? { main: options.main } : {}),
+  });
   runs.push(run);
   return run;
 }
@@ -67,7 +77,9 @@ const APP = 'location / { proxy_pass http://127.0.0.1:9; }';
 
 describe('backsoon check, on real nginx -T output', () => {
   it('passes a server block set up as the README says, maintenance included', async () => {
-    const run = await configure(`${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`);
+    const run = await configure(
+      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
+    );
     expect(run.ok).toBe(true);
     const { code, output } = await check(run);
     expect(output).toContain('server example.test (listen 127.0.0.1:9)');
@@ -82,19 +94,27 @@ describe('backsoon check, on real nginx -T output', () => {
     server { listen 127.0.0.1:9; server_name app.test; location /api/ { uwsgi_pass 127.0.0.1:9; } }
     server { listen 127.0.0.1:9; server_name static.test; root PREFIX/www; }`);
     const { code, output } = await check(run);
-    expect(output).toMatch(/server app\.test[^\n]*\n\s+PROBLEM passes requests to an app \(uwsgi_pass in location \/api\/, [^)]*nginx\.conf:\d+\) without backsoon/);
+    expect(output).toMatch(
+      /server app\.test[^\n]*\n\s+PROBLEM passes requests to an app \(uwsgi_pass in location \/api\/, [^)]*nginx\.conf:\d+\) without backsoon/,
+    );
     expect(output).toMatch(/server static\.test[^\n]*\n\s+note\s+passes no request to an app/);
     expect(code).toBe(1);
   });
 
   it('fails a proxied location whose own error_page hides backsoon’s, and passes it with the errors include', async () => {
-    const bad = await configure(SERVER(`location /shop/ { error_page 404 /404.html; location /shop/cart/ { proxy_pass http://127.0.0.1:9; } }`));
+    const bad = await configure(
+      SERVER(`location /shop/ { error_page 404 /404.html; location /shop/cart/ { proxy_pass http://127.0.0.1:9; } }`),
+    );
     const result = await check(bad);
-    expect(result.output).toMatch(/PROBLEM location \/shop\/ \([^)]*nginx\.conf:\d+\) has error_page lines of its own, so backsoon's are not used there for 502 \(nor in location \/shop\/cart\/\): add to it include snippets\/backsoon\/location\/backsoon-errors.conf;/);
+    expect(result.output).toMatch(
+      /PROBLEM location \/shop\/ \([^)]*nginx\.conf:\d+\) has error_page lines of its own, so backsoon's are not used there for 502 \(nor in location \/shop\/cart\/\): add to it include snippets\/backsoon\/location\/backsoon-errors.conf;/,
+    );
     expect(result.code).toBe(1);
 
     const good = await configure(
-      SERVER(`location /shop/ { error_page 404 /404.html; include snippets/backsoon/location/backsoon-errors.conf; proxy_pass http://127.0.0.1:9; }`),
+      SERVER(
+        `location /shop/ { error_page 404 /404.html; include snippets/backsoon/location/backsoon-errors.conf; proxy_pass http://127.0.0.1:9; }`,
+      ),
     );
     expect(await check(good)).toMatchObject({ code: 0 });
   });
@@ -102,7 +122,9 @@ describe('backsoon check, on real nginx -T output', () => {
   it('fails an earlier error_page for 502 in the server block (Debian’s commented 50x line, uncommented)', async () => {
     const run = await configure(SERVER(APP, 'error_page 500 502 503 504 /50x.html;'));
     const { code, output } = await check(run);
-    expect(output).toMatch(/PROBLEM error_page 500 502 503 504 \/50x\.html \([^)]*\) comes before backsoon's and wins for 502/);
+    expect(output).toMatch(
+      /PROBLEM error_page 500 502 503 504 \/50x\.html \([^)]*\) comes before backsoon's and wins for 502/,
+    );
     expect(output).toMatch(/wins for 504/);
     expect(code).toBe(1);
   });
@@ -110,7 +132,9 @@ describe('backsoon check, on real nginx -T output', () => {
   it('fails an earlier error_page 503 only where maintenance is included', async () => {
     const without = await configure(SERVER(APP, 'error_page 503 /busy.html;'));
     expect(await check(without)).toMatchObject({ code: 0 });
-    const withMaintenance = await configure(`${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`, 'error_page 503 /busy.html;')}`);
+    const withMaintenance = await configure(
+      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`, 'error_page 503 /busy.html;')}`,
+    );
     const { code, output } = await check(withMaintenance);
     expect(output).toMatch(/PROBLEM error_page 503 \/busy\.html \([^)]*\) comes before backsoon's and wins for 503/);
     expect(code).toBe(1);
@@ -119,7 +143,9 @@ describe('backsoon check, on real nginx -T output', () => {
   it('fails a missing page, and a .gz copy older than its page', async () => {
     const missing = await configure(SERVER(APP), { page: false });
     const result = await check(missing);
-    expect(result.output).toContain(`PROBLEM the page is missing from ${missing.prefix}/www/__backsoon/ (index.html, outage.json, outage.txt)`);
+    expect(result.output).toContain(
+      `PROBLEM the page is missing from ${missing.prefix}/www/__backsoon/ (index.html, outage.json, outage.txt)`,
+    );
     expect(result.output).toContain(`backsoon install --root ${missing.prefix}/www`);
     expect(result.code).toBe(1);
 
@@ -127,7 +153,9 @@ describe('backsoon check, on real nginx -T output', () => {
     const past = new Date(Date.now() - 3_600_000);
     await utimes(join(stale.prefix, 'www/__backsoon/index.html.gz'), past, past);
     const staleResult = await check(stale);
-    expect(staleResult.output).toContain(`PROBLEM ${stale.prefix}/www/__backsoon/index.html.gz is older than index.html`);
+    expect(staleResult.output).toContain(
+      `PROBLEM ${stale.prefix}/www/__backsoon/index.html.gz is older than index.html`,
+    );
     expect(staleResult.code).toBe(1);
   });
 
@@ -137,7 +165,9 @@ describe('backsoon check, on real nginx -T output', () => {
     map $cookie_backsoon_bypass $backsoon_staff_cookie { default 0; "${token}" 1; }
     map "$backsoon_staff_ip$backsoon_staff_cookie" $backsoon_staff { "00" 0; default 1; }
     map $arg_token $backsoon_bypass_cookie { default ""; }`;
-    const run = await configure(`${staff}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`);
+    const run = await configure(
+      `${staff}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
+    );
     expect(run.ok).toBe(false);
     const { code, output } = await check(run);
     expect(output).toContain('could not build map_hash, you should increase map_hash_bucket_size: 64');
@@ -156,7 +186,9 @@ describe('backsoon check, on real nginx -T output', () => {
     const misshapen = await configure(`map $cookie_backsoon_bypass $t { default 0; "short.token" 1; }\n${SERVER(APP)}`);
     expect(misshapen.ok).toBe(true);
     const { code, output } = await check(misshapen);
-    expect(output).toMatch(/PROBLEM bypass token short.to… \([^)]*nginx\.conf:\d+\) is not 16 to 128 letters, digits, "-" or "_": the secret link cannot set it/);
+    expect(output).toMatch(
+      /PROBLEM bypass token short.to… \([^)]*nginx\.conf:\d+\) is not 16 to 128 letters, digits, "-" or "_": the secret link cannot set it/,
+    );
     expect(code).toBe(1);
   });
 
@@ -167,15 +199,18 @@ describe('backsoon check, on real nginx -T output', () => {
     await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
     await installPage(join(prefix, 'www'));
     const hold = 'js_import backsoon_hold from backsoon/hold.js;\njs_content backsoon_hold.hold;\n';
-    const run = await nginxTest(SERVER(`location / { include snippets/backsoon/location/backsoon-hold.conf; }`).replaceAll('PREFIX', prefix), {
-      prefix,
-      files: { 'snippets/backsoon/location/backsoon-hold.conf': hold },
-    });
+    const run = await nginxTest(
+      SERVER(`location / { include snippets/backsoon/location/backsoon-hold.conf; }`).replaceAll('PREFIX', prefix),
+      {
+        prefix,
+        files: { 'snippets/backsoon/location/backsoon-hold.conf': hold },
+      },
+    );
     runs.push(run);
     expect(run.ok).toBe(false);
     const { code, output } = await check(run);
     expect(output).toMatch(/unknown directive "js_import"/);
-    expect(output).toContain('needs nginx\'s JavaScript module, which is not loaded');
+    expect(output).toContain("needs nginx's JavaScript module, which is not loaded");
     expect(output).toContain('load_module modules/ngx_http_js_module.so;');
     expect(code).toBe(1);
   });

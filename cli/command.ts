@@ -43,7 +43,10 @@ export function parseCommandLine<O extends Options>(
     const record = values as Record<string, string | boolean | undefined>;
     return { values: record, positionals, help: record.help === true };
   } catch (error) {
-    throw new CliError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${command.help}`, 2);
+    throw new CliError(
+      `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${command.help}`,
+      2,
+    );
   }
 }
 

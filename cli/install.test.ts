@@ -11,7 +11,15 @@ let root: string;
 /** A build with recognisable contents: every file says which build it belongs to. */
 async function makeBuild(dir: string, tag: string, size = 64): Promise<void> {
   await mkdir(join(dir, 'locales'), { recursive: true });
-  for (const name of ['index.html', 'maintenance.html', 'outage.json', 'outage.txt', 'brand.css', 'sw.js', 'locales/de.json']) {
+  for (const name of [
+    'index.html',
+    'maintenance.html',
+    'outage.json',
+    'outage.txt',
+    'brand.css',
+    'sw.js',
+    'locales/de.json',
+  ]) {
     await writeFile(join(dir, name), `${tag}:${name}:`.padEnd(size, '.'));
   }
   await writeFile(join(dir, 'sw-kill.js'), 'kill switch');
@@ -79,7 +87,7 @@ describe('installPage', () => {
     await installPage(dist, root);
     const before = await page('index.html');
     await makeBuild(dist, 'v2', size);
-    const after = (await readFile(join(dist, 'index.html'), 'utf8'));
+    const after = await readFile(join(dist, 'index.html'), 'utf8');
 
     const seen = new Set<string>();
     let done = false;
@@ -134,7 +142,9 @@ describe('installSnippets', () => {
 
 describe('includePath', () => {
   it('is relative to /etc/nginx when under it, absolute elsewhere', () => {
-    expect(includePath('/etc/nginx/snippets/backsoon', 'server/backsoon.conf')).toBe('snippets/backsoon/server/backsoon.conf');
+    expect(includePath('/etc/nginx/snippets/backsoon', 'server/backsoon.conf')).toBe(
+      'snippets/backsoon/server/backsoon.conf',
+    );
     expect(includePath('/opt/backsoon', 'server/backsoon.conf')).toBe('/opt/backsoon/server/backsoon.conf');
   });
 });

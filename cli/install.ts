@@ -138,10 +138,14 @@ export async function replaceFolder(
  * of sw.js.
  */
 export async function installPage(dist: string, root: string): Promise<InstallResult> {
-  if (!(await isDirectory(root))) throw new CliError(`--root ${root}: no such folder (the server block's root, as in \`root ${root};\`)`);
+  if (!(await isDirectory(root)))
+    throw new CliError(`--root ${root}: no such folder (the server block's root, as in \`root ${root};\`)`);
   const missing: string[] = [];
   for (const file of REQUIRED_FILES) if (!(await exists(join(dist, file)))) missing.push(file);
-  if (missing.length > 0) throw new CliError(`${dist} is not a backsoon build (no ${missing.join(', ')}): run npm run build, or backsoon build`);
+  if (missing.length > 0)
+    throw new CliError(
+      `${dist} is not a backsoon build (no ${missing.join(', ')}): run npm run build, or backsoon build`,
+    );
 
   const folder = join(root, PAGE_FOLDER);
   const kept: string[] = [];

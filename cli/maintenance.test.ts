@@ -21,7 +21,9 @@ describe('parseUntil', () => {
   });
 
   it('refuses what the page would ignore, saying why', () => {
-    expect(() => parseUntil('soon', NOW)).toThrow('--until soon: give a duration (15m, 2h, 1h30m) or a time with its zone');
+    expect(() => parseUntil('soon', NOW)).toThrow(
+      '--until soon: give a duration (15m, 2h, 1h30m) or a time with its zone',
+    );
     expect(() => parseUntil('2026-11-21T14:30:00', NOW)).toThrow(/give a duration/);
     expect(() => parseUntil('2026-11-21T13:00:00Z', NOW)).toThrow('that is not in the future');
     expect(() => parseUntil('0m', NOW)).toThrow('that is not in the future');
@@ -34,11 +36,16 @@ describe('maintenanceInfoJson', () => {
   it('writes what the page’s own parser reads back, exactly', () => {
     const until = parseUntil('15m', NOW);
     const text = maintenanceInfoJson('Moving to a faster database.', until, NOW);
-    expect(parseMaintenanceInfo(text, NOW)).toEqual({ message: { '*': 'Moving to a faster database.' }, until: until.getTime() });
+    expect(parseMaintenanceInfo(text, NOW)).toEqual({
+      message: { '*': 'Moving to a faster database.' },
+      until: until.getTime(),
+    });
   });
 
   it('refuses a message the page would drop', () => {
-    expect(() => maintenanceInfoJson('x'.repeat(301), undefined, NOW)).toThrow('--message is 301 characters: the page shows at most 300');
+    expect(() => maintenanceInfoJson('x'.repeat(301), undefined, NOW)).toThrow(
+      '--message is 301 characters: the page shows at most 300',
+    );
     expect(() => maintenanceInfoJson('  ', undefined, NOW)).toThrow('--message is empty');
   });
 });

@@ -1,10 +1,6 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  MAX_MESSAGE_CHARS,
-  MAX_UNTIL_AHEAD,
-  parseMaintenanceInfo,
-} from '../src/decide/maintenance-info.js';
+import { MAX_MESSAGE_CHARS, MAX_UNTIL_AHEAD, parseMaintenanceInfo } from '../src/decide/maintenance-info.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CliError } from './errors.js';
 import { KIT_PATH, PATHS } from '../src/protocol.js';
@@ -37,10 +33,13 @@ export function parseUntil(text: string, now: number): Date {
     at = Date.parse(value);
     if (Number.isNaN(at)) throw new CliError(`--until ${text}: not a real date and time`);
   } else {
-    throw new CliError(`--until ${text}: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)`);
+    throw new CliError(
+      `--until ${text}: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)`,
+    );
   }
   if (at <= now) throw new CliError(`--until ${text}: that is not in the future`);
-  if (at - now > MAX_UNTIL_AHEAD) throw new CliError(`--until ${text}: more than 7 days ahead, which the page ignores (a typo?)`);
+  if (at - now > MAX_UNTIL_AHEAD)
+    throw new CliError(`--until ${text}: more than 7 days ahead, which the page ignores (a typo?)`);
   return new Date(at);
 }
 
@@ -53,13 +52,15 @@ export function maintenanceInfoJson(message: string | undefined, until: Date | u
   const info: { message?: string; until?: string } = {};
   if (message !== undefined) {
     if (message.trim() === '') throw new CliError('--message is empty');
-    if (message.length > MAX_MESSAGE_CHARS) throw new CliError(`--message is ${message.length} characters: the page shows at most ${MAX_MESSAGE_CHARS}`);
+    if (message.length > MAX_MESSAGE_CHARS)
+      throw new CliError(`--message is ${message.length} characters: the page shows at most ${MAX_MESSAGE_CHARS}`);
     info.message = message;
   }
   if (until) info.until = until.toISOString();
   const text = `${JSON.stringify(info, null, 2)}\n`;
   const seen = parseMaintenanceInfo(text, now);
-  if (message !== undefined && seen.message?.['*'] === undefined) throw new CliError('--message would not be shown by the page');
+  if (message !== undefined && seen.message?.['*'] === undefined)
+    throw new CliError('--message would not be shown by the page');
   if (until && seen.until !== until.getTime()) throw new CliError('--until would not be understood by the page');
   return text;
 }
@@ -79,7 +80,9 @@ function folderOf(root: string): string {
 async function requireInstalled(root: string): Promise<string> {
   const folder = folderOf(root);
   if (!(await modified(join(folder, 'maintenance.html')))) {
-    throw new CliError(`${folder}/maintenance.html does not exist: install the page first (backsoon install --root ${root})`);
+    throw new CliError(
+      `${folder}/maintenance.html does not exist: install the page first (backsoon install --root ${root})`,
+    );
   }
   return folder;
 }
@@ -134,7 +137,8 @@ export async function status(root: string, now: number): Promise<MaintenanceStat
         return undefined;
       }
     })();
-    result.infoIgnored = !raw || (raw.message !== undefined && !info.message) || (raw.until !== undefined && info.until === undefined);
+    result.infoIgnored =
+      !raw || (raw.message !== undefined && !info.message) || (raw.until !== undefined && info.until === undefined);
   }
   return result;
 }
@@ -142,6 +146,11 @@ export async function status(root: string, now: number): Promise<MaintenanceStat
 /** "in 14 min", "2 h 5 min ago": for the status line. */
 export function relativeTime(at: number, now: number): string {
   const minutes = Math.round(Math.abs(at - now) / 60_000);
-  const text = minutes < 1 ? 'less than a minute' : minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const text =
+    minutes < 1
+      ? 'less than a minute'
+      : minutes < 60
+        ? `${minutes} min`
+        : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return at >= now ? `in ${text}` : `${text} ago`;
 }

@@ -12,7 +12,8 @@ describe('maxMapKeyLength', () => {
   });
 
   it('is the real limit of Debian nginx with the default bucket: the longest key passes nginx -t, one more fails', async () => {
-    const map = (length: number): string => `map $cookie_backsoon_bypass $staff { default 0; "${'a'.repeat(length)}" 1; }`;
+    const map = (length: number): string =>
+      `map $cookie_backsoon_bypass $staff { default 0; "${'a'.repeat(length)}" 1; }`;
     const longest = await nginxTest(map(maxMapKeyLength()));
     const longer = await nginxTest(map(maxMapKeyLength() + 1));
     for (const run of [longest, longer]) await rm(run.prefix, { recursive: true, force: true });

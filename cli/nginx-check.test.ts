@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backsoonRoots, checkConfig, errorPageCodes, firstErrorPage, hasProblems, type FileInfo } from './nginx-check.js';
+import {
+  backsoonRoots,
+  checkConfig,
+  errorPageCodes,
+  firstErrorPage,
+  hasProblems,
+  type FileInfo,
+} from './nginx-check.js';
 import { loadDump, parseConf } from './nginx-conf.js';
 
 // The decisions alone, on hand-written dumps (check-nginx.test.ts runs the
@@ -16,10 +23,15 @@ function pageAt(root: string): Record<string, number> {
 }
 
 function dump(main: string, files: Record<string, string> = {}): string {
-  return [`# configuration file /e/nginx.conf:\n${main}\n`, ...Object.entries(files).map(([path, text]) => `# configuration file ${path}:\n${text}\n`)].join('\n');
+  return [
+    `# configuration file /e/nginx.conf:\n${main}\n`,
+    ...Object.entries(files).map(([path, text]) => `# configuration file ${path}:\n${text}\n`),
+  ].join('\n');
 }
 
-const SNIPPET = { '/e/snippets/backsoon/server/backsoon.conf': 'error_page 502 504 $backsoon_crash_page;\nlocation ^~ /__backsoon/ { }' };
+const SNIPPET = {
+  '/e/snippets/backsoon/server/backsoon.conf': 'error_page 502 504 $backsoon_crash_page;\nlocation ^~ /__backsoon/ { }',
+};
 
 describe('error_page lines', () => {
   it('reads the codes of a line, whatever its =code', () => {
@@ -38,7 +50,10 @@ describe('error_page lines', () => {
 describe('an error_page line before backsoon’s (issue 9)', () => {
   const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
   const MAINTENANCE = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
-  const SNIPPETS = { ...SNIPPET, '/e/snippets/backsoon/server/backsoon-maintenance.conf': 'error_page 503 $backsoon_maintenance_page;' };
+  const SNIPPETS = {
+    ...SNIPPET,
+    '/e/snippets/backsoon/server/backsoon-maintenance.conf': 'error_page 503 $backsoon_maintenance_page;',
+  };
   const SITE = '/e/sites-enabled/site';
 
   /** Each line that wins a status of backsoon's, as [file:line, status], from a server block of these lines (the first on line 3 of SITE). */
@@ -47,18 +62,33 @@ describe('an error_page line before backsoon’s (issue 9)', () => {
     const tree = loadDump(dump('http {\n    include sites-enabled/*;\n}', { ...SNIPPETS, [SITE]: site, ...files }));
     const findings = checkConfig(tree, { probe: probeOf(pageAt('/w')) }).servers.flatMap((s) => s.findings);
     return findings.flatMap((f) => {
-      const found = /^error_page .* \((\S+:\d+)(?: \(included at [^)]*\))?\) comes before backsoon's and wins for (\d{3}):/.exec(f.message);
+      const found =
+        /^error_page .* \((\S+:\d+)(?: \(included at [^)]*\))?\) comes before backsoon's and wins for (\d{3}):/.exec(
+          f.message,
+        );
       return found ? [[found[1]!, Number(found[2])] as [string, number]] : [];
     });
   }
 
   it('finds nginx.org’s stock 50x line before backsoon’s includes, and says what to do', () => {
-    expect(shadowing(['error_page   500 502 503 504  /50x.html;', CRASH, MAINTENANCE, 'location / { proxy_pass http://app; }'])).toEqual([
+    expect(
+      shadowing([
+        'error_page   500 502 503 504  /50x.html;',
+        CRASH,
+        MAINTENANCE,
+        'location / { proxy_pass http://app; }',
+      ]),
+    ).toEqual([
       [`${SITE}:3`, 502],
       [`${SITE}:3`, 504],
       [`${SITE}:3`, 503],
     ]);
-    const tree = loadDump(dump('http { include sites-enabled/*; }', { ...SNIPPETS, [SITE]: `server { root /w; error_page 502 /50x.html; ${CRASH} }` }));
+    const tree = loadDump(
+      dump('http { include sites-enabled/*; }', {
+        ...SNIPPETS,
+        [SITE]: `server { root /w; error_page 502 /50x.html; ${CRASH} }`,
+      }),
+    );
     expect(checkConfig(tree, { probe: probeOf(pageAt('/w')) }).servers[0]!.findings).toContainEqual({
       level: 'problem',
       message: `error_page 502 /50x.html (${SITE}:1 (included at /e/nginx.conf:1)) comes before backsoon's and wins for 502: move it below the include, or drop 502 from it`,
@@ -90,18 +120,29 @@ describe('an error_page line before backsoon’s (issue 9)', () => {
   });
 
   it('follows includes: a line in the operator’s own snippet, relative to nginx’s folder', () => {
-    expect(shadowing(['include errors.conf;', CRASH], { '/e/errors.conf': 'error_page 502 /down.html;' })).toEqual([['/e/errors.conf:1', 502]]);
+    expect(shadowing(['include errors.conf;', CRASH], { '/e/errors.conf': 'error_page 502 /down.html;' })).toEqual([
+      ['/e/errors.conf:1', 502],
+    ]);
   });
 
   it('takes backsoon’s own line written out, as the errors include writes it', () => {
-    expect(shadowing(['error_page 500 502 /50x.html;', 'error_page 502 504 $backsoon_crash_page;'])).toEqual([[`${SITE}:3`, 502]]);
+    expect(shadowing(['error_page 500 502 /50x.html;', 'error_page 502 504 $backsoon_crash_page;'])).toEqual([
+      [`${SITE}:3`, 502],
+    ]);
   });
 });
 
 describe('checkConfig', () => {
   it('checks the server blocks of http, in included files too, not those of stream', () => {
-    const tree = loadDump(dump('http { include sites/*; server { listen 2; } }\nstream { server { listen 3; } }', { '/e/sites/a': 'server { listen 1; }' }));
-    expect(checkConfig(tree, { probe: probeOf({}) }).servers.map((s) => s.title)).toEqual(['server (no server_name) (listen 1)', 'server (no server_name) (listen 2)']);
+    const tree = loadDump(
+      dump('http { include sites/*; server { listen 2; } }\nstream { server { listen 3; } }', {
+        '/e/sites/a': 'server { listen 1; }',
+      }),
+    );
+    expect(checkConfig(tree, { probe: probeOf({}) }).servers.map((s) => s.title)).toEqual([
+      'server (no server_name) (listen 1)',
+      'server (no server_name) (listen 2)',
+    ]);
   });
 
   it('finds a proxy_pass inside an if, and a location that inherits its parent location’s error_page', () => {
@@ -119,9 +160,12 @@ describe('checkConfig', () => {
 
   it('takes the root from the http block, resolves a relative one against the prefix, and skips one made of variables', () => {
     const tree = loadDump(
-      dump(`http { root www; server { include snippets/backsoon/server/backsoon.conf; }
+      dump(
+        `http { root www; server { include snippets/backsoon/server/backsoon.conf; }
                    server { root $site_root; include snippets/backsoon/server/backsoon.conf; }
-                   server { root /srv/x; include snippets/backsoon/server/backsoon.conf; } }`, SNIPPET),
+                   server { root /srv/x; include snippets/backsoon/server/backsoon.conf; } }`,
+        SNIPPET,
+      ),
     );
     const report = checkConfig(tree, { probe: probeOf({ ...pageAt('/p/www'), ...pageAt('/srv/x') }), prefix: '/p' });
     expect(hasProblems(report)).toBe(false);
@@ -133,7 +177,9 @@ describe('checkConfig', () => {
   it('says where a server with no root looks for the page', () => {
     const tree = loadDump(dump('http { server { include snippets/backsoon/server/backsoon.conf; } }', SNIPPET));
     const report = checkConfig(tree, { probe: probeOf(pageAt('/usr/share/nginx/html')) });
-    expect(report.servers[0]!.findings.map((f) => f.message)).toContain("no root: nginx's default, /usr/share/nginx/html, is where the page must be");
+    expect(report.servers[0]!.findings.map((f) => f.message)).toContain(
+      "no root: nginx's default, /usr/share/nginx/html, is where the page must be",
+    );
     expect(hasProblems(report)).toBe(false);
   });
 
@@ -142,9 +188,13 @@ describe('checkConfig', () => {
     const body = 'http { server { location / { include snippets/backsoon/location/backsoon-hold.conf; } } }';
     const without = checkConfig(loadDump(dump(body, hold)), { probe: probeOf({}) });
     expect(without.global[0]).toMatchObject({ level: 'problem' });
-    expect(without.global[0]!.message).toMatch(/^the hold include is used \(\/e\/nginx\.conf:1\) but nginx's JavaScript module is not loaded/);
+    expect(without.global[0]!.message).toMatch(
+      /^the hold include is used \(\/e\/nginx\.conf:1\) but nginx's JavaScript module is not loaded/,
+    );
 
-    const loaded = checkConfig(loadDump(dump(`load_module modules/ngx_http_js_module.so;\n${body}`, hold)), { probe: probeOf({}) });
+    const loaded = checkConfig(loadDump(dump(`load_module modules/ngx_http_js_module.so;\n${body}`, hold)), {
+      probe: probeOf({}),
+    });
     expect(loaded.global).toEqual([]);
     expect(checkConfig(loadDump(dump(body, hold)), { probe: probeOf({}), njsBuiltIn: true }).global).toEqual([]);
   });

@@ -58,7 +58,10 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** The status codes an `error_page` line covers (its arguments before the `=code` and the target). */
 export function errorPageCodes(d: Directive): number[] {
-  return d.args.slice(0, -1).filter((a) => /^\d{3}$/.test(a)).map(Number);
+  return d.args
+    .slice(0, -1)
+    .filter((a) => /^\d{3}$/.test(a))
+    .map(Number);
 }
 
 /**
@@ -70,7 +73,11 @@ export function firstErrorPage(lines: Directive[], code: number): Directive | un
 }
 
 /** Every directive in a block and in the blocks nested in it (locations, ifs, limit_except). */
-function walk(block: Directive[] | undefined, visit: (d: Directive, parents: Directive[]) => void, parents: Directive[] = []): void {
+function walk(
+  block: Directive[] | undefined,
+  visit: (d: Directive, parents: Directive[]) => void,
+  parents: Directive[] = [],
+): void {
   for (const d of block ?? []) {
     visit(d, parents);
     if (d.block) walk(d.block, visit, [...parents, d]);
@@ -94,7 +101,8 @@ function holdUses(tree: Directive[]): Directive[] {
     const last = d.args.at(-1) ?? '';
     if (d.name === 'include' && /^backsoon-hold[^/]*\.conf$/.test(posix.basename(last))) uses.push(d);
     // js_import [name from] file.js: a hold script of backsoon's, by its name or its folder.
-    if (d.name === 'js_import' && /hold[^/]*\.m?js$/.test(posix.basename(last)) && /backsoon/.test(`${last} ${d.file}`)) uses.push(d);
+    if (d.name === 'js_import' && /hold[^/]*\.m?js$/.test(posix.basename(last)) && /backsoon/.test(`${last} ${d.file}`))
+      uses.push(d);
   });
   return uses;
 }
@@ -124,7 +132,11 @@ function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['
   return findings;
 }
 
-function checkServer(server: Directive, httpRoot: Directive | undefined, options: Required<Omit<CheckOptions, 'njsBuiltIn'>>): Finding[] {
+function checkServer(
+  server: Directive,
+  httpRoot: Directive | undefined,
+  options: Required<Omit<CheckOptions, 'njsBuiltIn'>>,
+): Finding[] {
   const findings: Finding[] = [];
   const block = server.block ?? [];
   const errorPages = children(block, 'error_page');
@@ -134,7 +146,12 @@ function checkServer(server: Directive, httpRoot: Directive | undefined, options
   // The locations that pass requests to an app, each with the error_page
   // lines it uses: its own, or its nearest enclosing location's, or
   // (undefined) the server's.
-  const proxied: { location: Directive; pass: Directive; own: Directive[] | undefined; ownAt: Directive | undefined }[] = [];
+  const proxied: {
+    location: Directive;
+    pass: Directive;
+    own: Directive[] | undefined;
+    ownAt: Directive | undefined;
+  }[] = [];
   walk(block, (d, parents) => {
     if (!PASS.has(d.name)) return;
     const chain = parents.filter((p) => p.name === 'location');
@@ -166,7 +183,10 @@ function checkServer(server: Directive, httpRoot: Directive | undefined, options
   findings.push({ level: 'ok', message: `backsoon is included${maintenance ? ', with planned maintenance' : ''}` });
 
   // The first error_page for a code wins: an earlier one hides backsoon's.
-  const codes: [number, string][] = [[502, CRASH_TARGET], [504, CRASH_TARGET]];
+  const codes: [number, string][] = [
+    [502, CRASH_TARGET],
+    [504, CRASH_TARGET],
+  ];
   if (maintenance) codes.push([503, MAINTENANCE_TARGET]);
   for (const [code, target] of codes) {
     const first = firstErrorPage(errorPages, code);
@@ -204,10 +224,14 @@ function checkServer(server: Directive, httpRoot: Directive | undefined, options
   const rootDirective = children(block, 'root').at(-1) ?? httpRoot;
   const rootArg = rootDirective?.args[0] ?? 'html';
   if (rootArg.includes('$')) {
-    findings.push({ level: 'note', message: `root ${rootArg} is made of variables: the page's files were not checked` });
+    findings.push({
+      level: 'note',
+      message: `root ${rootArg} is made of variables: the page's files were not checked`,
+    });
   } else {
     const root = posix.resolve(options.prefix, rootArg);
-    if (!rootDirective) findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
+    if (!rootDirective)
+      findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
     findings.push(...checkPage(root, maintenance, options.probe));
   }
   return findings;
@@ -258,7 +282,11 @@ export function checkConfig(tree: Directive[], options: CheckOptions): CheckRepo
     global.push(...checkTokens(http));
     const httpRoot = children(http.block, 'root').at(-1);
     for (const server of children(http.block, 'server')) {
-      servers.push({ title: serverTitle(server), at: where(server), findings: checkServer(server, httpRoot, settings) });
+      servers.push({
+        title: serverTitle(server),
+        at: where(server),
+        findings: checkServer(server, httpRoot, settings),
+      });
     }
   }
   return { global, servers };
@@ -278,8 +306,13 @@ export function formatReport(report: CheckReport): string {
     lines.push('', `${server.title}, ${server.at}`);
     for (const f of server.findings) lines.push(`  ${label[f.level]} ${f.message}`);
   }
-  const problems = [...report.global, ...report.servers.flatMap((s) => s.findings)].filter((f) => f.level === 'problem').length;
-  lines.push('', problems === 0 ? `No problem found in ${report.servers.length} server block(s).` : `${problems} problem(s) found.`);
+  const problems = [...report.global, ...report.servers.flatMap((s) => s.findings)].filter(
+    (f) => f.level === 'problem',
+  ).length;
+  lines.push(
+    '',
+    problems === 0 ? `No problem found in ${report.servers.length} server block(s).` : `${problems} problem(s) found.`,
+  );
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 }
 

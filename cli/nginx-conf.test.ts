@@ -24,7 +24,15 @@ server { listen 80; # trailing
   });
 
   it('reads directives in order, with their arguments, file, lines and blocks', () => {
-    const text = ['server {', '    listen 80;', '    location / {', '        proxy_pass http://app;', '    }', '}', 'include x.conf;'].join('\n');
+    const text = [
+      'server {',
+      '    listen 80;',
+      '    location / {',
+      '        proxy_pass http://app;',
+      '    }',
+      '}',
+      'include x.conf;',
+    ].join('\n');
     expect(parseConf(text, 'f.conf')).toEqual([
       {
         name: 'server',
@@ -33,7 +41,13 @@ server { listen 80; # trailing
         line: 1,
         block: [
           { name: 'listen', args: ['80'], file: 'f.conf', line: 2 },
-          { name: 'location', args: ['/'], file: 'f.conf', line: 3, block: [{ name: 'proxy_pass', args: ['http://app'], file: 'f.conf', line: 4 }] },
+          {
+            name: 'location',
+            args: ['/'],
+            file: 'f.conf',
+            line: 3,
+            block: [{ name: 'proxy_pass', args: ['http://app'], file: 'f.conf', line: 4 }],
+          },
         ],
       },
       { name: 'include', args: ['x.conf'], file: 'f.conf', line: 7 },
@@ -47,7 +61,7 @@ server { listen 80; # trailing
     const text = [
       '# a comment; { }',
       'add_header X "a; b {c}" always; # trailing',
-      "set $x 'it\\'s' \"say \\\"hi\\\"\" 'a\\\"b';",
+      'set $x \'it\\\'s\' "say \\"hi\\"" \'a\\"b\';',
       'if ($request ~ "^(?<m>POST) ") { set ${backsoon}x a#b; }',
       'return 200 a"b";',
       'location ~ ^/a\\.php$ { }',
@@ -71,7 +85,9 @@ server { listen 80; # trailing
   });
 
   it('keeps an unquoted ${VAR} whole', () => {
-    expect(parseConf('include ${SNIPPETS}/server/backsoon.conf;', 'f')[0]!.args).toEqual(['${SNIPPETS}/server/backsoon.conf']);
+    expect(parseConf('include ${SNIPPETS}/server/backsoon.conf;', 'f')[0]!.args).toEqual([
+      '${SNIPPETS}/server/backsoon.conf',
+    ]);
   });
 
   it('names the file and line of a mistake', () => {

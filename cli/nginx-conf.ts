@@ -50,7 +50,10 @@ export function splitDump(text: string): Map<string, string> {
       flush();
       current = header[1]!;
       lines = [];
-    } else if (current !== undefined && !/^nginx: (the )?configuration file .* (syntax is ok|test is successful)$/.test(line)) {
+    } else if (
+      current !== undefined &&
+      !/^nginx: (the )?configuration file .* (syntax is ok|test is successful)$/.test(line)
+    ) {
       lines.push(line);
     }
   }
@@ -72,7 +75,15 @@ interface Token {
  * in a regex stays `\.`).
  */
 function unescape(next: string): string {
-  return next === '"' || next === "'" || next === '\\' ? next : next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : `\\${next}`;
+  return next === '"' || next === "'" || next === '\\'
+    ? next
+    : next === 'n'
+      ? '\n'
+      : next === 't'
+        ? '\t'
+        : next === 'r'
+          ? '\r'
+          : `\\${next}`;
 }
 
 /**
@@ -180,7 +191,10 @@ export function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i + 1);
       if (end < 0) source += '\\[';
       else {
-        source += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        source += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');

@@ -25,11 +25,13 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
   },
   {
     pattern: /unknown "backsoon_(crash|maintenance)_page" variable/,
-    explain: () => 'a location include of backsoon is used in a server block without server/backsoon.conf: include it in that server block too',
+    explain: () =>
+      'a location include of backsoon is used in a server block without server/backsoon.conf: include it in that server block too',
   },
   {
     pattern: /open\(\) "([^"]*backsoon[^"]*)" failed \(2: No such file or directory\)/,
-    explain: (m) => `${m[1]} does not exist: install the snippets (backsoon install --root DIR --snippets /etc/nginx/snippets/backsoon)`,
+    explain: (m) =>
+      `${m[1]} does not exist: install the snippets (backsoon install --root DIR --snippets /etc/nginx/snippets/backsoon)`,
   },
   {
     pattern: /duplicate location "\/__backsoon\/[^"]*"/,

@@ -27,7 +27,10 @@ function args(target: NginxTarget, flag: string): string[] {
 export function dumpConfig(target: NginxTarget): DumpResult {
   const bin = target.bin ?? 'nginx';
   const result = spawnSync(bin, args(target, '-T'), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new CliError(`cannot run ${bin}: ${result.error.message}${bin === 'nginx' ? ' (apt-get install nginx, or --nginx BIN)' : ''}`);
+  if (result.error)
+    throw new CliError(
+      `cannot run ${bin}: ${result.error.message}${bin === 'nginx' ? ' (apt-get install nginx, or --nginx BIN)' : ''}`,
+    );
   return { ok: result.status === 0, dump: result.stdout, messages: result.stderr };
 }
 

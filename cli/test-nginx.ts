@@ -14,7 +14,10 @@ export interface NginxTestRun extends DumpResult {
  * before it and any `files`, by path relative to the prefix), then runs the
  * real `nginx -T` on it.
  */
-export async function nginxTest(http: string, options: { main?: string; files?: Record<string, string>; prefix?: string } = {}): Promise<NginxTestRun> {
+export async function nginxTest(
+  http: string,
+  options: { main?: string; files?: Record<string, string>; prefix?: string } = {},
+): Promise<NginxTestRun> {
   const prefix = options.prefix ?? (await mkdtemp(join(tmpdir(), 'backsoon-check-')));
   for (const [path, text] of Object.entries(options.files ?? {})) {
     await mkdir(dirname(join(prefix, path)), { recursive: true });
@@ -22,7 +25,9 @@ export async function nginxTest(http: string, options: { main?: string; files?: 
   }
   await mkdir(join(prefix, 'tmp'), { recursive: true });
   const conf = join(prefix, 'nginx.conf');
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp_path ${prefix}/tmp/${t};`).join('\n');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((t) => `    ${t}_temp_path ${prefix}/tmp/${t};`)
+    .join('\n');
   await writeFile(
     conf,
     `${options.main ?? ''}

@@ -14,7 +14,9 @@ describe('makeToken', () => {
   });
 
   it('refuses lengths the map or the link would not take', () => {
-    expect(() => makeToken(47)).toThrow("--length 47: a token must be 16 to 46 characters to fit nginx's map (map_hash_bucket_size 64)");
+    expect(() => makeToken(47)).toThrow(
+      "--length 47: a token must be 16 to 46 characters to fit nginx's map (map_hash_bucket_size 64)",
+    );
     expect(() => makeToken(15)).toThrow(/16 to 46/);
     expect(() => makeToken(20.5)).toThrow(/16 to 46/);
   });

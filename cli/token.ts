@@ -20,9 +20,13 @@ export const MIN_TOKEN_LENGTH = 16;
 export function makeToken(length = DEFAULT_TOKEN_LENGTH, random: (bytes: number) => Buffer = randomBytes): string {
   const max = maxMapKeyLength(DEFAULT_MAP_BUCKET_SIZE);
   if (!Number.isInteger(length) || length < MIN_TOKEN_LENGTH || length > max) {
-    throw new CliError(`--length ${length}: a token must be ${MIN_TOKEN_LENGTH} to ${max} characters to fit nginx's map (map_hash_bucket_size ${DEFAULT_MAP_BUCKET_SIZE})`);
+    throw new CliError(
+      `--length ${length}: a token must be ${MIN_TOKEN_LENGTH} to ${max} characters to fit nginx's map (map_hash_bucket_size ${DEFAULT_MAP_BUCKET_SIZE})`,
+    );
   }
-  return random(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return random(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 /**

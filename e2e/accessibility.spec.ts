@@ -15,7 +15,9 @@ for (const state of PAGE_STATES) {
       test('has no WCAG A/AA violation', async ({ page, site, app }) => {
         await state.open(page, site, app);
         const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+          [],
+        );
         expect(results.passes.length).toBeGreaterThan(10);
       });
     });

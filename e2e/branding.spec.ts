@@ -10,7 +10,10 @@ import { expect, expectCleanPage, test } from './fixtures.js';
 // Branding: after the build by editing brand.css, at build time from a config file.
 
 const accentOf = (page: Page) =>
-  page.getByRole('button', { name: /./ }).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  page
+    .getByRole('button', { name: /./ })
+    .first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
 
 /**
  * Runs the real build with a config file; returns its output folder, or the
@@ -30,17 +33,34 @@ function buildWith(config: unknown, work: string): { status: number | null; stde
   return { status: result.status, stderr: `${result.stdout}\n${result.stderr}`, dist };
 }
 
-test('brand.css, edited after the build, restyles the page under the same strict policy', async ({ page, site, pageLog }) => {
+test('brand.css, edited after the build, restyles the page under the same strict policy', async ({
+  page,
+  site,
+  pageLog,
+}) => {
   await page.goto(site.url('/x'));
   expect(await accentOf(page)).toBe('rgb(33, 73, 194)');
-  await writeFile(join(site.root, '__backsoon/brand.css'), ':root { --backsoon-accent: rgb(10, 125, 85); --backsoon-radius: 2px; }\n');
+  await writeFile(
+    join(site.root, '__backsoon/brand.css'),
+    ':root { --backsoon-accent: rgb(10, 125, 85); --backsoon-radius: 2px; }\n',
+  );
   await page.reload();
   await expect.poll(() => accentOf(page)).toBe('rgb(10, 125, 85)');
-  expect(await page.locator('backsoon-page').locator('.card').evaluate((el) => getComputedStyle(el).borderTopLeftRadius)).toBe('2px');
+  expect(
+    await page
+      .locator('backsoon-page')
+      .locator('.card')
+      .evaluate((el) => getComputedStyle(el).borderTopLeftRadius),
+  ).toBe('2px');
   expectCleanPage(pageLog, site.url(''));
 });
 
-test('the service worker picks up an edited brand.css, and keeps it for offline visitors', async ({ page, site, app, context }) => {
+test('the service worker picks up an edited brand.css, and keeps it for offline visitors', async ({
+  page,
+  site,
+  app,
+  context,
+}) => {
   app.worker = 'backsoon';
   await app.start();
   await page.goto(site.url('/home'));
@@ -101,24 +121,24 @@ test.describe('a build from a config file', () => {
   });
 
   test('ships only its languages, its strings, theme, logo and poll options', async ({ page, app }) => {
-      const nginx = await startNginx({ vhost: join(REPO, 'nginx-snippets/examples/site.conf'), appPort: app.port, dist });
-      try {
-        expect((await readdir(join(dist, 'locales'))).sort()).toEqual(['en.json']);
-        const html = await (await fetch(nginx.url('/x'), { headers: { accept: 'text/html' } })).text();
-        expect(html).toContain('<html lang="de">');
-        expect(html).toContain('<h1>Gleich zurück</h1>');
-        expect(html).toContain('retries="7"');
-        await page.goto(nginx.url('/x'));
-        await expect(page.getByRole('heading', { level: 1 })).toHaveText('Back in a moment');
-        expect(await accentOf(page)).toBe('rgb(10, 125, 85)');
-        const logo = page.locator('backsoon-page').locator('.logo');
-        expect(await logo.evaluate((el) => [getComputedStyle(el).backgroundImage, getComputedStyle(el).height])).toEqual([
-          `url("${nginx.url('/__backsoon/logo.svg')}")`,
-          '40px',
-        ]);
-        expect((await fetch(nginx.url('/__backsoon/logo.svg'))).status).toBe(200);
-      } finally {
-        await nginx.stop();
-      }
+    const nginx = await startNginx({ vhost: join(REPO, 'nginx-snippets/examples/site.conf'), appPort: app.port, dist });
+    try {
+      expect((await readdir(join(dist, 'locales'))).sort()).toEqual(['en.json']);
+      const html = await (await fetch(nginx.url('/x'), { headers: { accept: 'text/html' } })).text();
+      expect(html).toContain('<html lang="de">');
+      expect(html).toContain('<h1>Gleich zurück</h1>');
+      expect(html).toContain('retries="7"');
+      await page.goto(nginx.url('/x'));
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Back in a moment');
+      expect(await accentOf(page)).toBe('rgb(10, 125, 85)');
+      const logo = page.locator('backsoon-page').locator('.logo');
+      expect(await logo.evaluate((el) => [getComputedStyle(el).backgroundImage, getComputedStyle(el).height])).toEqual([
+        `url("${nginx.url('/__backsoon/logo.svg')}")`,
+        '40px',
+      ]);
+      expect((await fetch(nginx.url('/__backsoon/logo.svg'))).status).toBe(200);
+    } finally {
+      await nginx.stop();
+    }
   });
 });

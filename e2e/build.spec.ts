@@ -9,7 +9,7 @@ import { expect, test } from './fixtures.js';
 // its own, judged by what it prints and what it writes.
 
 // `$$`, `$&` and `$'` mean something to String.replace (issue 9, item 13).
-const TITLE = 'Back soon, $$ guaranteed ($& and $\' too)';
+const TITLE = "Back soon, $$ guaranteed ($& and $' too)";
 
 let work: string;
 let outDir: string;
@@ -21,7 +21,10 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   work = await mkdtemp(join(tmpdir(), 'backsoon-build-'));
   outDir = join(work, 'dist');
-  await writeFile(join(work, 'config.json'), JSON.stringify({ languages: ['en', 'de'], strings: { en: { crashTitle: TITLE } } }));
+  await writeFile(
+    join(work, 'config.json'),
+    JSON.stringify({ languages: ['en', 'de'], strings: { en: { crashTitle: TITLE } } }),
+  );
   const built = spawnSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], {
     cwd: REPO,
     env: { ...process.env, BACKSOON_CONFIG: join(work, 'config.json') },
@@ -59,7 +62,21 @@ test('the build lists every file it made, the worker’s included, and raises no
     .map((entry) => join(entry.parentPath, entry.name).slice(outDir.length + 1))
     // Copied from public/ as it is; Vite lists none of those.
     .filter((name) => name !== 'brand.css');
-  expect(files).toEqual(expect.arrayContaining(['index.html', 'maintenance.html', 'locales/de.json', 'sw.js', 'sw-import.js', 'sw-kill.js', 'register.js', 'register.mjs']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'index.html',
+      'maintenance.html',
+      'locales/de.json',
+      'sw.js',
+      'sw-import.js',
+      'sw-kill.js',
+      'register.js',
+      'register.mjs',
+    ]),
+  );
   const listed = new Set([...output.matchAll(/\/dist\/(\S+)\s+[\d.]+ kB/g)].map(([, name]) => name));
-  expect(files.filter((name) => !listed.has(name)), output).toEqual([]);
+  expect(
+    files.filter((name) => !listed.has(name)),
+    output,
+  ).toEqual([]);
 });

@@ -34,8 +34,12 @@ export function withConsoleProbe(html: string): string {
   const meta = CSP_META.exec(html);
   if (!meta) throw new Error('console probe: no Content-Security-Policy <meta> in the built page');
   const policy = meta[1]!;
-  if (!/(^|;)\s*script-src /.test(policy)) throw new Error(`console probe: no script-src in the page's policy: ${policy}`);
+  if (!/(^|;)\s*script-src /.test(policy))
+    throw new Error(`console probe: no script-src in the page's policy: ${policy}`);
   const hash = createHash('sha256').update(CONSOLE_PROBE).digest('base64');
   const probed = policy.replace(/((?:^|;)\s*script-src )/, `$1'sha256-${hash}' `);
-  return html.replace(meta[0], `<meta http-equiv="Content-Security-Policy" content="${probed}"><script>${CONSOLE_PROBE}</script>`);
+  return html.replace(
+    meta[0],
+    `<meta http-equiv="Content-Security-Policy" content="${probed}"><script>${CONSOLE_PROBE}</script>`,
+  );
 }

@@ -35,7 +35,10 @@ test('an API client gets a small JSON body with the same status and the marker',
   expect(response.status).toBe(502);
   expect(response.headers.get('content-type')).toBe('application/json');
   expect(response.headers.get('x-backsoon')).toBe('crash');
-  expect(await response.json()).toEqual({ error: 'unavailable', message: expect.stringContaining('temporarily unavailable') });
+  expect(await response.json()).toEqual({
+    error: 'unavailable',
+    message: expect.stringContaining('temporarily unavailable'),
+  });
 });
 
 for (const [what, accept] of [
@@ -72,7 +75,9 @@ for (const status of [500, 502, 503, 504]) {
   });
 }
 
-test('the kit’s files are served as files, without the marker, and the error locations are internal', async ({ site }) => {
+test('the kit’s files are served as files, without the marker, and the error locations are internal', async ({
+  site,
+}) => {
   for (const file of ['index.html', 'maintenance.html', 'brand.css', 'locales/de.json']) {
     const response = await fetch(site.url(`/__backsoon/${file}`));
     expect(response.status, file).toBe(200);

@@ -25,9 +25,17 @@ const NEW_BUILD = '<meta name="backsoon-test-build" content="2">';
 function insertAfterLine(text: string, anchor: string, addition: string): string {
   const lines = text.split('\n');
   const at = lines.findIndex((line) => line.trim() === anchor);
-  if (at < 0 || lines.findIndex((line, i) => i > at && line.trim() === anchor) >= 0) throw new Error(`not one line "${anchor}" in the site`);
+  if (at < 0 || lines.findIndex((line, i) => i > at && line.trim() === anchor) >= 0)
+    throw new Error(`not one line "${anchor}" in the site`);
   const indent = /^\s*/.exec(lines[at]!)![0];
-  lines.splice(at + 1, 0, ...addition.trimEnd().split('\n').map((line) => indent + line));
+  lines.splice(
+    at + 1,
+    0,
+    ...addition
+      .trimEnd()
+      .split('\n')
+      .map((line) => indent + line),
+  );
   return lines.join('\n');
 }
 
@@ -39,7 +47,14 @@ function replaceBlock(text: string, opening: string, block: string): string {
   const indent = /^\s*/.exec(lines[start]!)![0];
   const end = lines.findIndex((line, i) => i > start && line === `${indent}}`);
   if (end < 0) throw new Error(`no end to "${opening}" in the site`);
-  lines.splice(start, end - start + 1, ...block.trimEnd().split('\n').map((line) => indent + line));
+  lines.splice(
+    start,
+    end - start + 1,
+    ...block
+      .trimEnd()
+      .split('\n')
+      .map((line) => indent + line),
+  );
   return lines.join('\n');
 }
 
@@ -71,7 +86,11 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       await run('copy');
       let text = await readFile(site, 'utf8');
       text = insertAfterLine(text, 'server_name _;', readmeBlock(readme, 'site-include'));
-      text = replaceBlock(text, 'location / {', readmeBlock(readme, 'site-location').replace('127.0.0.1:8000', `127.0.0.1:${app.port}`));
+      text = replaceBlock(
+        text,
+        'location / {',
+        readmeBlock(readme, 'site-location').replace('127.0.0.1:8000', `127.0.0.1:${app.port}`),
+      );
       await writeFile(site, text);
       // One root: Debian's (a second is "duplicate" to nginx -t).
       expect(text.match(/^\s*root /gm)).toHaveLength(1);
@@ -107,7 +126,11 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       expect(await readFile(staff, 'utf8')).toContain(TOKEN);
       let text = await readFile(site, 'utf8');
       // (The include line as the sandbox moved it.)
-      text = insertAfterLine(text, sandbox.remap(readmeBlock(readme, 'site-include').trim()), readmeBlock(readme, 'maintenance-include'));
+      text = insertAfterLine(
+        text,
+        sandbox.remap(readmeBlock(readme, 'site-include').trim()),
+        readmeBlock(readme, 'maintenance-include'),
+      );
       text = insertAfterLine(text, 'include proxy_params;', readmeBlock(readme, 'maintenance-cookie'));
       await writeFile(site, text);
       await sandbox.remapConfig();
@@ -115,7 +138,10 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       expect(await run('load')).toContain('test is successful');
       // Reloaded, not restarted: the same master.
       expect(await sandbox.masterPid()).toBe(pid);
-      await until('the reload', async () => (await fetch(url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual' })).status === 302);
+      await until(
+        'the reload',
+        async () => (await fetch(url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual' })).status === 302,
+      );
     });
 
     await test.step('maintenance on: 503 for visitors, the app for staff, who never pass the cookie on', async () => {
@@ -160,10 +186,15 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       await run('copy');
       await sandbox.remapConfig();
       await run('load');
-      await until('the new page', async () => (await (await fetch(url('/after'), { headers: BROWSER })).text()) === fresh);
+      await until(
+        'the new page',
+        async () => (await (await fetch(url('/after'), { headers: BROWSER })).text()) === fresh,
+      );
       upgrading = false;
       await visitor;
-      console.log(`debian upgrade | responses during it: ${seen.old} old page, ${seen.fresh} new page, ${seen.nginx} nginx's own 503`);
+      console.log(
+        `debian upgrade | responses during it: ${seen.old} old page, ${seen.fresh} new page, ${seen.nginx} nginx's own 503`,
+      );
       expect(seen.other).toEqual([]);
       expect(seen.nginx).toBe(0);
       expect(seen.old).toBeGreaterThan(0);

@@ -1,5 +1,17 @@
 import { spawn } from 'node:child_process';
-import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, NGINX, REPO, SNIPPETS } from '../test-support/nginx.js';
@@ -18,7 +30,14 @@ import { DIST, NGINX, REPO, SNIPPETS } from '../test-support/nginx.js';
 const DEBIAN = join(REPO, 'e2e/debian');
 
 /** The absolute paths of Debian's layout that the sandbox moves under its folder. */
-const SYSTEM_PATHS = ['/etc/nginx', '/var/www/html', '/var/www/backsoon', '/var/log/nginx', '/var/lib/nginx', '/run/nginx.pid'];
+const SYSTEM_PATHS = [
+  '/etc/nginx',
+  '/var/www/html',
+  '/var/www/backsoon',
+  '/var/log/nginx',
+  '/var/lib/nginx',
+  '/run/nginx.pid',
+];
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -54,13 +73,17 @@ export class DebianSandbox {
     await chmod(root, 0o755);
     const sandbox = new DebianSandbox(root, join(root, 'checkout'), port);
     const etc = sandbox.path('/etc/nginx');
-    for (const dir of ['conf.d', 'modules-enabled', 'sites-available', 'sites-enabled', 'snippets']) await mkdir(join(etc, dir), { recursive: true });
-    for (const dir of ['/var/www/html', '/var/log/nginx', '/var/lib/nginx', '/run']) await mkdir(sandbox.path(dir), { recursive: true });
+    for (const dir of ['conf.d', 'modules-enabled', 'sites-available', 'sites-enabled', 'snippets'])
+      await mkdir(join(etc, dir), { recursive: true });
+    for (const dir of ['/var/www/html', '/var/log/nginx', '/var/lib/nginx', '/run'])
+      await mkdir(sandbox.path(dir), { recursive: true });
     await copyFile(join(DEBIAN, 'proxy_params'), join(etc, 'proxy_params'));
     await copyFile('/etc/nginx/mime.types', join(etc, 'mime.types'));
     // Debian's nginx.conf, with nginx's temporary files (compiled in under
     // /var/lib/nginx) moved into the sandbox with the rest.
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path /var/lib/nginx/${t};`).join(' ');
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+      .map((t) => `${t}_temp_path /var/lib/nginx/${t};`)
+      .join(' ');
     const conf = await readFile(join(DEBIAN, 'nginx.conf'), 'utf8');
     if (!conf.includes('\nhttp {\n')) throw new Error('e2e/debian/nginx.conf: no http block');
     await writeFile(join(etc, 'nginx.conf'), conf.replace('\nhttp {\n', `\nhttp {\n\t${temp} # sandbox only\n`));
@@ -84,7 +107,8 @@ export class DebianSandbox {
   /** Text with Debian's absolute paths moved under the sandbox; text already moved stays as it is. */
   remap(text: string): string {
     return SYSTEM_PATHS.reduce(
-      (out, system) => out.replace(new RegExp(`(?<!${escapeRegExp(this.root)})${escapeRegExp(system)}`, 'g'), this.root + system),
+      (out, system) =>
+        out.replace(new RegExp(`(?<!${escapeRegExp(this.root)})${escapeRegExp(system)}`, 'g'), this.root + system),
       text,
     );
   }
@@ -120,7 +144,10 @@ export class DebianSandbox {
       `nginx() { command ${NGINX} -p '${this.root}/' -e '${this.path('/var/log/nginx/error.log')}' -c '${this.path('/etc/nginx/nginx.conf')}' "$@"; }`,
     ].join('\n');
     // Asynchronous, so that a test can send requests while the lines run.
-    const child = spawn('bash', ['-c', `${prelude}\n${this.remap(lines)}`], { cwd: this.checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', `${prelude}\n${this.remap(lines)}`], {
+      cwd: this.checkout,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -149,7 +176,8 @@ export class DebianSandbox {
     if (pid !== undefined) {
       process.kill(pid, 'SIGTERM');
       const deadline = Date.now() + 5000;
-      while ((await this.masterPid()) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while ((await this.masterPid()) !== undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
     }
     await rm(this.root, { recursive: true, force: true });
   }

@@ -64,7 +64,11 @@ for (const engine of ENGINES) {
       });
     });
 
-    test('with nginx stopped, the worker shows the page, branded, and the visitor returns', async ({ visitor, site, app }) => {
+    test('with nginx stopped, the worker shows the page, branded, and the visitor returns', async ({
+      visitor,
+      site,
+      app,
+    }) => {
       // The operator's branding, in place before the visitor's first visit:
       // the worker fetches it when it installs (the visitor never sees the page online).
       await writeFile(join(site.root, '__backsoon/brand.css'), ':root { --backsoon-accent: rgb(120, 20, 90); }\n');
@@ -72,7 +76,9 @@ for (const engine of ENGINES) {
       await app.start();
       await visitor.goto(site.url('/home'));
       await expect
-        .poll(() => visitor.evaluate<string | null>('navigator.serviceWorker.controller?.scriptURL ?? null'), { timeout: 15_000 })
+        .poll(() => visitor.evaluate<string | null>('navigator.serviceWorker.controller?.scriptURL ?? null'), {
+          timeout: 15_000,
+        })
         .toBe(site.url('/__backsoon/sw.js'));
 
       await app.stop();
@@ -97,7 +103,9 @@ for (const engine of ENGINES) {
         await visitor.goto(site.url('/x'));
         await expectBacksoonPage(visitor);
         // A string into an HTML sink, which require-trusted-types-for forbids.
-        const threw = await visitor.evaluate<boolean>("(() => { try { document.body.innerHTML = '<b>x</b>'; return false; } catch { return true; } })()");
+        const threw = await visitor.evaluate<boolean>(
+          "(() => { try { document.body.innerHTML = '<b>x</b>'; return false; } catch { return true; } })()",
+        );
         expect(threw).toBe(true);
         expect(await visitor.evaluate<string>('document.title')).not.toBe('ran');
         await expect.poll(async () => (await visitor.problems()).join('\n')).toMatch(/script-src/);

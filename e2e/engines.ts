@@ -58,7 +58,8 @@ async function webkitVisitor(driver: WebDriver): Promise<Visitor> {
     evaluate: <T>(expression: string) => driver.executeScript<T>(`return (${expression});`),
     problems: async () => {
       const seen = await driver.executeScript<string[] | null>('return window.__backsoonProbe ?? null;');
-      if (seen === null) throw new Error('the console probe is not in this page (siteOptions: { page: withConsoleProbe })');
+      if (seen === null)
+        throw new Error('the console probe is not in this page (siteOptions: { page: withConsoleProbe })');
       return seen;
     },
     close: () => driver.quit(),
@@ -102,7 +103,10 @@ export const test = base.extend<EngineFixtures, WorkerFixtures>({
   ],
 
   visitor: async ({ engine, browsers }, use) => {
-    const visitor = engine === 'firefox' ? await firefoxVisitor(await browsers.firefox()) : await webkitVisitor(await (await browsers.webkit()).session());
+    const visitor =
+      engine === 'firefox'
+        ? await firefoxVisitor(await browsers.firefox())
+        : await webkitVisitor(await (await browsers.webkit()).session());
     await use(visitor);
     await visitor.close();
   },
@@ -112,12 +116,14 @@ export { expect };
 
 /** The text of the first match of `selector` in backsoon's page (through its shadow root) or the app's, or null. */
 export function textOf(visitor: Visitor, selector: string): Promise<string | null> {
-  return visitor
-    .evaluate<string | null>(
-      `(document.querySelector('backsoon-page')?.shadowRoot?.querySelector(${JSON.stringify(selector)}) ?? document.querySelector(${JSON.stringify(selector)}))?.textContent ?? null`,
-    )
-    // Between two documents (the page sending the visitor back) there is nothing to read yet.
-    .catch(() => null);
+  return (
+    visitor
+      .evaluate<string | null>(
+        `(document.querySelector('backsoon-page')?.shadowRoot?.querySelector(${JSON.stringify(selector)}) ?? document.querySelector(${JSON.stringify(selector)}))?.textContent ?? null`,
+      )
+      // Between two documents (the page sending the visitor back) there is nothing to read yet.
+      .catch(() => null)
+  );
 }
 
 /** backsoon's page for a crash or for maintenance, running its checks (as `expectBacksoonPage` for Chromium). */

@@ -18,7 +18,9 @@ const SITE_PAGE = "the site's own 50x page";
  */
 function checkProblems(site: RunningNginx): string[] {
   const report = checkConfig(loadDump(site.dump()), { probe: () => ({ mtimeMs: 0 }) });
-  return [...report.global, ...report.servers.flatMap((s) => s.findings)].filter((f) => f.level === 'problem').map((f) => f.message);
+  return [...report.global, ...report.servers.flatMap((s) => s.findings)]
+    .filter((f) => f.level === 'problem')
+    .map((f) => f.message);
 }
 
 test.describe('an error_page line for 502 before backsoon’s include', () => {
@@ -38,7 +40,11 @@ test.describe('an error_page line for 502 before backsoon’s include', () => {
     const problems = checkProblems(site);
     expect(problems).toHaveLength(2);
     for (const [i, code] of [502, 504].entries()) {
-      expect(problems[i]).toMatch(new RegExp(`^error_page 500 502 503 504 /50x\\.html \\(\\S+/vhost\\.conf:9 .*\\) comes before backsoon's and wins for ${code}:`));
+      expect(problems[i]).toMatch(
+        new RegExp(
+          `^error_page 500 502 503 504 /50x\\.html \\(\\S+/vhost\\.conf:9 .*\\) comes before backsoon's and wins for ${code}:`,
+        ),
+      );
     }
   });
 });

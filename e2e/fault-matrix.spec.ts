@@ -20,7 +20,11 @@ test.beforeAll(async () => {
   faulty = new FaultyUpstream(await freePort());
   await faulty.listen();
   app = new DemoApp(await freePort());
-  nginx = await startNginx({ vhost: join(VHOSTS, 'faults.conf'), appPort: app.port, vars: { FAULTY: `127.0.0.1:${faulty.port}` } });
+  nginx = await startNginx({
+    vhost: join(VHOSTS, 'faults.conf'),
+    appPort: app.port,
+    vars: { FAULTY: `127.0.0.1:${faulty.port}` },
+  });
   socketApp = new DemoApp(0, join(nginx.prefix, 'app.sock'));
 });
 
@@ -84,7 +88,12 @@ const CASES: FaultCase[] = [
     },
     fix: async () => void (app.status = 200),
   },
-  { name: 'a location with its own error_page, with the errors include', path: '/own-errors/page', status: 502, fix: () => app.start() },
+  {
+    name: 'a location with its own error_page, with the errors include',
+    path: '/own-errors/page',
+    status: 502,
+    fix: () => app.start(),
+  },
 ];
 
 for (const c of CASES) {
@@ -121,7 +130,9 @@ test('the intercept include still passes the app’s other statuses through', as
   expect(passed.headers.get('x-backsoon')).toBeNull();
 });
 
-test('a location with its own error_page and no include shows nginx’s stock 502 (the pitfall the include fixes)', async ({ page }) => {
+test('a location with its own error_page and no include shows nginx’s stock 502 (the pitfall the include fixes)', async ({
+  page,
+}) => {
   const response = await page.goto(nginx.url('/own-errors-bare/x'));
   expect(response?.status()).toBe(502);
   await expect(page.locator('h1')).toHaveText('502 Bad Gateway');

@@ -78,5 +78,7 @@ export async function expectBacksoonPage(page: Page, kind: 'crash' | 'maintenanc
  */
 export function expectCleanPage(log: Fixtures['pageLog'], origin: string): void {
   expect(log.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
-  expect(log.console.filter((line) => !/Failed to load resource: the server responded with a status of 50[234]/.test(line))).toEqual([]);
+  expect(
+    log.console.filter((line) => !/Failed to load resource: the server responded with a status of 50[234]/.test(line)),
+  ).toEqual([]);
 }

@@ -2,7 +2,11 @@ import { expect, expectBacksoonPage, test } from './fixtures.js';
 
 // An app that comes up and falls over every second for 30 s, then stays up.
 
-test('a flapping app: no redirect loop, a bounded number of navigations, the visitor ends on the app', async ({ page, site, app }) => {
+test('a flapping app: no redirect loop, a bounded number of navigations, the visitor ends on the app', async ({
+  page,
+  site,
+  app,
+}) => {
   test.setTimeout(90_000);
   let navigations = 0;
   page.on('framenavigated', (frame) => {

@@ -14,7 +14,10 @@ test.describe('a form submitted while the app is down', () => {
     await expect(page.locator('#app form')).toBeVisible();
     await app.stop();
 
-    const [response] = await Promise.all([page.waitForResponse(site.url('/submit?from=form')), page.getByRole('button', { name: 'Send' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse(site.url('/submit?from=form')),
+      page.getByRole('button', { name: 'Send' }).click(),
+    ]);
     expect(response.status()).toBe(502);
     expect(response.request().method()).toBe('POST');
     const element = page.locator('backsoon-page');
@@ -71,7 +74,11 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
     await faulty.listen();
     app = new DemoApp(await freePort());
     await app.start();
-    nginx = await startNginx({ vhost: join(VHOSTS, 'forms.conf'), appPort: app.port, vars: { FAULTY: `127.0.0.1:${faulty.port}` } });
+    nginx = await startNginx({
+      vhost: join(VHOSTS, 'forms.conf'),
+      appPort: app.port,
+      vars: { FAULTY: `127.0.0.1:${faulty.port}` },
+    });
   });
 
   test.afterAll(async () => {
@@ -97,13 +104,21 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
     });
     const body = await response.text();
     expect(body, 'the no-script refresh would send the form’s target a GET').not.toContain('http-equiv="refresh"');
-    return { status: response.status, encoding: response.headers.get('content-encoding'), tag: /<backsoon-page [^>]*>/.exec(body)?.[0] ?? body.slice(0, 200) };
+    return {
+      status: response.status,
+      encoding: response.headers.get('content-encoding'),
+      tag: /<backsoon-page [^>]*>/.exec(body)?.[0] ?? body.slice(0, 200),
+    };
   }
 
   test('nginx marks the page by whether anything reached the app, and never serves it precompressed', async () => {
     await faulty.close();
     const refused = await submit('/submit?step=pay');
-    expect(refused).toEqual({ status: 502, encoding: null, tag: expect.stringMatching(/request-method="POST" form-sent="no"/) });
+    expect(refused).toEqual({
+      status: 502,
+      encoding: null,
+      tag: expect.stringMatching(/request-method="POST" form-sent="no"/),
+    });
     await faulty.listen();
 
     const cases = [
@@ -115,9 +130,15 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
       faulty.fault = c.fault;
       const before = posts().length;
       const answer = await submit(`/submit?fault=${c.fault}`);
-      expect(answer, c.fault).toEqual({ status: c.status, encoding: null, tag: expect.stringMatching(/request-method="POST" form-sent="maybe"/) });
+      expect(answer, c.fault).toEqual({
+        status: c.status,
+        encoding: null,
+        tag: expect.stringMatching(/request-method="POST" form-sent="maybe"/),
+      });
       // The app did read the whole form: "not sent" would have been false.
-      expect(posts().slice(before), c.fault).toEqual([{ method: 'POST', path: `/submit?fault=${c.fault}`, body: 'amount=100' }]);
+      expect(posts().slice(before), c.fault).toEqual([
+        { method: 'POST', path: `/submit?fault=${c.fault}`, body: 'amount=100' },
+      ]);
     }
 
     // A GET is not a form: the precompressed page, unmarked.
@@ -143,13 +164,20 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
     { name: 'a read timeout (504)', fault: 'hang', status: 504 },
     { name: 'a reset mid-response (502)', fault: 'reset', status: 502 },
   ] as const) {
-    test(`after ${c.name}, the page says the form may have been received, and never offers it as safe to send again`, async ({ page }) => {
+    test(`after ${c.name}, the page says the form may have been received, and never offers it as safe to send again`, async ({
+      page,
+    }) => {
       await page.goto(nginx.url('/form'));
       faulty.fault = c.fault;
-      const [response] = await Promise.all([page.waitForResponse(nginx.url('/submit?from=form')), page.getByRole('button', { name: 'Send' }).click()]);
+      const [response] = await Promise.all([
+        page.waitForResponse(nginx.url('/submit?from=form')),
+        page.getByRole('button', { name: 'Send' }).click(),
+      ]);
       expect(response.status()).toBe(c.status);
       const element = page.locator('backsoon-page');
-      await expect(element).toContainText('Your form may have reached the site before it stopped answering: check whether it went through before you send it again.');
+      await expect(element).toContainText(
+        'Your form may have reached the site before it stopped answering: check whether it went through before you send it again.',
+      );
       await expect(element).not.toContainText('not sent');
       // While it waits, it does not promise to take the visitor anywhere.
       await expect(element).toContainText('it checks by itself and tells you as soon as the site answers');
@@ -159,8 +187,12 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
 
       faulty.fault = 'answer';
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('The site is back');
-      await expect(element).toContainText('Your form may have been received: check whether it went through before you send it again.');
-      await expect(page.getByRole('status')).toHaveText('The site is back. Your form may have been received: check before you send it again.');
+      await expect(element).toContainText(
+        'Your form may have been received: check whether it went through before you send it again.',
+      );
+      await expect(page.getByRole('status')).toHaveText(
+        'The site is back. Your form may have been received: check before you send it again.',
+      );
       // Nothing sent again, and the visitor stays on the page.
       expect(posts()).toHaveLength(sent);
       expect(page.url()).toBe(nginx.url('/submit?from=form'));
@@ -168,10 +200,15 @@ test.describe('what nginx knows of a form that met an outage (e2e/vhosts/forms.c
     });
   }
 
-  test('when the connection was refused, the page says the form was not sent and can be sent again', async ({ page }) => {
+  test('when the connection was refused, the page says the form was not sent and can be sent again', async ({
+    page,
+  }) => {
     await page.goto(nginx.url('/form'));
     await faulty.close();
-    const [response] = await Promise.all([page.waitForResponse(nginx.url('/submit?from=form')), page.getByRole('button', { name: 'Send' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse(nginx.url('/submit?from=form')),
+      page.getByRole('button', { name: 'Send' }).click(),
+    ]);
     expect(response.status()).toBe(502);
     const element = page.locator('backsoon-page');
     await expect(element).toContainText('Your form was not sent: the site did not receive it.');

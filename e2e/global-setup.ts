@@ -11,6 +11,7 @@ export default function buildFirst(): void {
   const started = Date.now();
   const result = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
   if (result.error) throw new Error(`cannot run npm run build: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`npm run build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   console.log(`e2e: npm run build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

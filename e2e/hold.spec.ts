@@ -16,10 +16,15 @@ test.use({ siteOptions: { vhost: HOLD_VHOST, modules: [NJS_MODULE] } });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test.describe('the hold', () => {
-  test('a GET that arrives during a 2 s restart gets the app’s page, and the error page is never shown', async ({ page, site, app }) => {
+  test('a GET that arrives during a 2 s restart gets the app’s page, and the error page is never shown', async ({
+    page,
+    site,
+    app,
+  }) => {
     const errors: string[] = [];
     page.on('response', (response) => {
-      if (response.status() >= 500 || response.headers()['x-backsoon']) errors.push(`${response.status()} ${response.url()}`);
+      if (response.status() >= 500 || response.headers()['x-backsoon'])
+        errors.push(`${response.status()} ${response.url()}`);
     });
     // The app is down (restarting); it is back 2 s after the visitor clicks.
     const startedAt = Date.now();
@@ -34,7 +39,9 @@ test.describe('the hold', () => {
     expect(errors).toEqual([]);
     // It waited for the app, and the app got the request once.
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2000);
-    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'GET', url: '/deep/path?q=1&x=%20y' }]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([
+      { method: 'GET', url: '/deep/path?q=1&x=%20y' },
+    ]);
   });
 
   test('holds a location reached through try_files and a named location', async ({ site, app }) => {
@@ -43,7 +50,9 @@ test.describe('the hold', () => {
     await comingBack;
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<code id="asked">/static-first/page?x=1</code>');
-    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'GET', url: '/static-first/page?x=1' }]);
+    expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([
+      { method: 'GET', url: '/static-first/page?x=1' },
+    ]);
   });
 
   test('a POST that reached the app is not sent again', async ({ page, site, app }) => {
@@ -53,14 +62,21 @@ test.describe('the hold', () => {
     // The app's worker dies with the form in hand: the connection closes unanswered.
     app.dropWhen = (method) => method === 'POST';
 
-    const [response] = await Promise.all([page.waitForResponse(site.url('/submit?from=form')), page.getByRole('button', { name: 'Send' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse(site.url('/submit?from=form')),
+      page.getByRole('button', { name: 'Send' }).click(),
+    ]);
     expect(response.status()).toBe(502);
     expect(response.headers()['x-backsoon']).toBe('crash');
     await expect(page.locator('backsoon-page')).toContainText('Your form may have been received');
     // The request is over (nginx logs it at its end) without a single try:
     // one POST, the one that reached the app.
-    await expect.poll(async () => readFile(join(site.prefix, 'hold.log'), 'utf8')).toMatch(/ \/submit\?from=form 502 tries=$/m);
-    expect(app.requests.filter((r) => r.method === 'POST').map(({ method, url }) => ({ method, url }))).toEqual([{ method: 'POST', url: '/submit?from=form' }]);
+    await expect
+      .poll(async () => readFile(join(site.prefix, 'hold.log'), 'utf8'))
+      .toMatch(/ \/submit\?from=form 502 tries=$/m);
+    expect(app.requests.filter((r) => r.method === 'POST').map(({ method, url }) => ({ method, url }))).toEqual([
+      { method: 'POST', url: '/submit?from=form' },
+    ]);
   });
 
   test('a GET that reached the app is not sent again either', async ({ site, app }) => {
@@ -90,7 +106,11 @@ test.describe('the hold', () => {
     expect(app.requests.map(({ method, url }) => ({ method, url }))).toEqual([]);
   });
 
-  test('gives up into backsoon’s page after its limit, and the page brings the visitor back', async ({ page, site, app }) => {
+  test('gives up into backsoon’s page after its limit, and the page brings the visitor back', async ({
+    page,
+    site,
+    app,
+  }) => {
     const startedAt = Date.now();
     const response = await page.goto(site.url('/short/path?q=1'));
     const waited = Date.now() - startedAt;
@@ -132,7 +152,11 @@ test.describe('a held answer', () => {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
         res.end(Buffer.from([0, 1, 2, 0xff, 0xfe, 0xc3, 0x28]));
       } else if (req.url === '/not-found') {
-        res.writeHead(404, { 'Content-Type': 'text/plain', 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'], 'X-App': 'yes' });
+        res.writeHead(404, {
+          'Content-Type': 'text/plain',
+          'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'],
+          'X-App': 'yes',
+        });
         res.end('the app’s own 404');
       } else {
         // Chunked: no Content-Length.
@@ -156,7 +180,12 @@ test.describe('a held answer', () => {
       // All but the framing: a held answer always has a Content-Length.
       const framing = ['date', 'connection', 'content-length', 'transfer-encoding'];
       const headers = Object.fromEntries([...response.headers].filter(([name]) => !framing.includes(name)));
-      return { status: response.status, headers, cookies: response.headers.getSetCookie(), body: [...new Uint8Array(await response.arrayBuffer())] };
+      return {
+        status: response.status,
+        headers,
+        cookies: response.headers.getSetCookie(),
+        body: [...new Uint8Array(await response.arrayBuffer())],
+      };
     };
     try {
       for (const path of ['/redirect', '/binary', '/not-found', '/chunked']) {

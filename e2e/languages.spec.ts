@@ -3,14 +3,56 @@ import { expect, test } from './fixtures.js';
 // The visitor's language, from the browser's preferences, among the shipped ones.
 
 const CASES = [
-  { locale: 'de-DE', lang: 'de', title: 'Wir sind gleich wieder da', status: /Nächste Prüfung in \d+ Sek\. · Versuch \d+/, button: 'Jetzt prüfen' },
-  { locale: 'fr-CA', lang: 'fr', title: 'Nous revenons tout de suite', status: /Nouvelle vérification dans \d+\s?s · essai \d+/, button: 'Vérifier maintenant' },
-  { locale: 'es-MX', lang: 'es', title: 'Volvemos enseguida', status: /Nueva comprobación en \d+\s?s · intento \d+/, button: 'Comprobar ahora' },
-  { locale: 'pt-BR', lang: 'pt', title: 'Voltamos já', status: /Nova verificação em \d+\s?s · tentativa \d+/, button: 'Verificar agora' },
-  { locale: 'ja-JP', lang: 'ja', title: 'まもなく復旧します', status: /\d+\s?秒後に再確認 · \d+回目/, button: '今すぐ確認' },
+  {
+    locale: 'de-DE',
+    lang: 'de',
+    title: 'Wir sind gleich wieder da',
+    status: /Nächste Prüfung in \d+ Sek\. · Versuch \d+/,
+    button: 'Jetzt prüfen',
+  },
+  {
+    locale: 'fr-CA',
+    lang: 'fr',
+    title: 'Nous revenons tout de suite',
+    status: /Nouvelle vérification dans \d+\s?s · essai \d+/,
+    button: 'Vérifier maintenant',
+  },
+  {
+    locale: 'es-MX',
+    lang: 'es',
+    title: 'Volvemos enseguida',
+    status: /Nueva comprobación en \d+\s?s · intento \d+/,
+    button: 'Comprobar ahora',
+  },
+  {
+    locale: 'pt-BR',
+    lang: 'pt',
+    title: 'Voltamos já',
+    status: /Nova verificação em \d+\s?s · tentativa \d+/,
+    button: 'Verificar agora',
+  },
+  {
+    locale: 'ja-JP',
+    lang: 'ja',
+    title: 'まもなく復旧します',
+    status: /\d+\s?秒後に再確認 · \d+回目/,
+    button: '今すぐ確認',
+  },
   { locale: 'zh-CN', lang: 'zh-Hans', title: '马上回来', status: /\d+秒后再次检查 · 第 \d+ 次/, button: '立即检查' },
-  { locale: 'zh-TW', lang: 'en', title: 'We’ll be right back', status: /Checking again in \d+ sec · attempt \d+/, button: 'Try now' },
-  { locale: 'ko-KR', lang: 'en', title: 'We’ll be right back', status: /Checking again in \d+ sec · attempt \d+/, button: 'Try now' },
+  {
+    locale: 'zh-TW',
+    lang: 'en',
+    title: 'We’ll be right back',
+    status: /Checking again in \d+ sec · attempt \d+/,
+    button: 'Try now',
+  },
+  {
+    locale: 'ko-KR',
+    lang: 'en',
+    title: 'We’ll be right back',
+    status: /Checking again in \d+ sec · attempt \d+/,
+    button: 'Try now',
+  },
 ];
 
 for (const c of CASES) {
@@ -57,7 +99,11 @@ for (const c of [
       await page.goto(site.url('/x'));
       await expect(page.locator('backsoon-page')).toContainText(c.clock);
       if (c.locale === 'en-GB') {
-        const expected = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' }).format(until);
+        const expected = new Intl.DateTimeFormat('en-GB', {
+          hour: 'numeric',
+          minute: '2-digit',
+          timeZone: 'Europe/London',
+        }).format(until);
         await expect(page.locator('backsoon-page')).toContainText(`back around ${expected},`);
       }
     });

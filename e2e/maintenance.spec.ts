@@ -37,7 +37,10 @@ function rawGet(
 test.describe('maintenance mode', () => {
   test.use({ siteOptions: { staff: { ips: ['127.0.0.2'], tokens: [TOKEN] } } });
 
-  test('the flag file switches every request to the 503 page with Retry-After, without a reload, and back', async ({ site, app }) => {
+  test('the flag file switches every request to the 503 page with Retry-After, without a reload, and back', async ({
+    site,
+    app,
+  }) => {
     await app.start();
     expect((await fetch(site.url('/shop'), { headers: BROWSER })).status).toBe(200);
 
@@ -51,7 +54,11 @@ test.describe('maintenance mode', () => {
     expect(body).toContain('<backsoon-page kind="maintenance"');
     expect(body).toContain('<title>Down for planned maintenance</title>');
     const api = await fetch(site.url('/api/x'), { headers: { accept: 'application/json' } });
-    expect([api.status, api.headers.get('content-type'), api.headers.get('retry-after')]).toEqual([503, 'application/json', '30']);
+    expect([api.status, api.headers.get('content-type'), api.headers.get('retry-after')]).toEqual([
+      503,
+      'application/json',
+      '30',
+    ]);
     // The kit's own files and ACME's HTTP challenge are still served.
     expect((await fetch(site.url('/__backsoon/index.html'))).status).toBe(200);
     expect((await fetch(site.url('/.well-known/acme-challenge/x'))).status).toBe(200);
@@ -77,7 +84,10 @@ test.describe('maintenance mode', () => {
     expect((await rawGet(site, '/admin', { localAddress: '127.0.0.1' })).status).toBe(503);
   });
 
-  test('the secret link sets a bypass cookie and goes to the site; a wrong or malformed token gets nothing', async ({ site, app }) => {
+  test('the secret link sets a bypass cookie and goes to the site; a wrong or malformed token gets nothing', async ({
+    site,
+    app,
+  }) => {
     await app.start();
     await site.maintenance(true);
     const link = await fetch(site.url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual' });
@@ -86,16 +96,24 @@ test.describe('maintenance mode', () => {
     const cookie = link.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(new RegExp(`^backsoon_bypass=${TOKEN}; Path=/; Max-Age=43200; HttpOnly; SameSite=Lax$`));
     expect((await fetch(site.url('/admin'), { headers: { cookie: `backsoon_bypass=${TOKEN}` } })).status).toBe(200);
-    expect((await fetch(site.url('/admin'), { headers: { cookie: 'backsoon_bypass=guessedguessedguessed' } })).status).toBe(503);
+    expect(
+      (await fetch(site.url('/admin'), { headers: { cookie: 'backsoon_bypass=guessedguessedguessed' } })).status,
+    ).toBe(503);
     // The uppercase twin of a hex token is another token: no match.
     expect(TOKEN.toUpperCase()).not.toBe(TOKEN);
-    expect((await fetch(site.url('/admin'), { headers: { cookie: `backsoon_bypass=${TOKEN.toUpperCase()}` } })).status).toBe(503);
+    expect(
+      (await fetch(site.url('/admin'), { headers: { cookie: `backsoon_bypass=${TOKEN.toUpperCase()}` } })).status,
+    ).toBe(503);
 
-    const malformed = await fetch(site.url('/__backsoon/bypass?token=%0d%0aSet-Cookie:%20evil=1'), { redirect: 'manual' });
+    const malformed = await fetch(site.url('/__backsoon/bypass?token=%0d%0aSet-Cookie:%20evil=1'), {
+      redirect: 'manual',
+    });
     expect(malformed.headers.get('set-cookie')).toBeNull();
   });
 
-  test('a token that is not in the staff file sets no cookie, so someone else’s link cannot replace a staff member’s', async ({ site }) => {
+  test('a token that is not in the staff file sets no cookie, so someone else’s link cannot replace a staff member’s', async ({
+    site,
+  }) => {
     for (const token of ['f'.repeat(48), TOKEN.toUpperCase(), `${TOKEN}0`, TOKEN.slice(1)]) {
       const link = await fetch(site.url(`/__backsoon/bypass?token=${token}`), {
         redirect: 'manual',
@@ -106,9 +124,13 @@ test.describe('maintenance mode', () => {
     }
   });
 
-  test('behind a TLS terminator (X-Forwarded-Proto: https) the cookie is Secure; over plain HTTP it is not', async ({ site }) => {
+  test('behind a TLS terminator (X-Forwarded-Proto: https) the cookie is Secure; over plain HTTP it is not', async ({
+    site,
+  }) => {
     const cookieFor = async (headers: Record<string, string>): Promise<string> =>
-      (await fetch(site.url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual', headers })).headers.get('set-cookie') ?? '';
+      (await fetch(site.url(`/__backsoon/bypass?token=${TOKEN}`), { redirect: 'manual', headers })).headers.get(
+        'set-cookie',
+      ) ?? '';
     expect(await cookieFor({ 'x-forwarded-proto': 'https' })).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
     expect(await cookieFor({ 'x-forwarded-proto': 'HTTPS' })).toMatch(/; Secure$/);
     expect(await cookieFor({ 'x-forwarded-proto': 'https, http' })).toMatch(/; Secure$/);
@@ -155,7 +177,10 @@ test.describe('maintenance mode', () => {
     ]);
   });
 
-  test('only ACME’s HTTP challenge stays open under /.well-known/; a path that climbs out of it gets 503', async ({ site, app }) => {
+  test('only ACME’s HTTP challenge stays open under /.well-known/; a path that climbs out of it gets 503', async ({
+    site,
+    app,
+  }) => {
     await app.start();
     await site.maintenance(true);
     expect((await rawGet(site, '/.well-known/acme-challenge/Xy_9-8dK2')).status).toBe(200);
@@ -189,7 +214,10 @@ test.describe('maintenance mode', () => {
     const folder = join(site.root, '__backsoon');
     for (const name of await readdir(folder, { recursive: true })) {
       const path = join(folder, name);
-      const text = await readFile(path).then((b) => b.toString('latin1'), () => '');
+      const text = await readFile(path).then(
+        (b) => b.toString('latin1'),
+        () => '',
+      );
       expect(text, name).not.toContain(TOKEN);
     }
   });
@@ -210,9 +238,14 @@ test.describe('the bypass cookie and apps behind FastCGI or uwsgi', () => {
 
   /** Whether nginx has sent a whole request: uwsgi's header gives its size; FastCGI ends with an empty STDIN record. */
   const complete = (bytes: Buffer): boolean =>
-    bytes[0] === 0 ? bytes.length >= 4 && bytes.length >= 4 + bytes.readUInt16LE(1) : bytes.includes(Buffer.from([1, 5, 0, 1, 0, 0, 0, 0]));
+    bytes[0] === 0
+      ? bytes.length >= 4 && bytes.length >= 4 + bytes.readUInt16LE(1)
+      : bytes.includes(Buffer.from([1, 5, 0, 1, 0, 0, 0, 0]));
 
-  test('their HTTP_COOKIE param replaces the Cookie header: the app gets the other cookies only', async ({ site, app }) => {
+  test('their HTTP_COOKIE param replaces the Cookie header: the app gets the other cookies only', async ({
+    site,
+    app,
+  }) => {
     // The test app speaks HTTP only: a plain listener on its port records what nginx sends.
     const requests: Buffer[] = [];
     const listener = createServer((socket: Socket) => {
@@ -257,8 +290,16 @@ test.describe('maintenance with paths the operator keeps open', () => {
 test.describe('the page during maintenance', () => {
   test.use({ siteOptions: { page: withAttributes({ 'max-retry-after': 1000 }) } });
 
-  test('shows the operator’s message and end time, and takes visitors back when the flag goes', async ({ site, app, page, pageLog }) => {
-    await site.maintenance(true, { message: 'Moving to a faster database.', until: new Date(Date.now() + 12 * 60_000).toISOString() });
+  test('shows the operator’s message and end time, and takes visitors back when the flag goes', async ({
+    site,
+    app,
+    page,
+    pageLog,
+  }) => {
+    await site.maintenance(true, {
+      message: 'Moving to a faster database.',
+      until: new Date(Date.now() + 12 * 60_000).toISOString(),
+    });
     await app.start();
     await page.goto(site.url('/deep/path?q=1#section'));
     const element = page.locator('backsoon-page');
@@ -286,17 +327,32 @@ test.describe('the page during maintenance', () => {
     const offAt = Date.now();
     await site.maintenance(false);
     await expect(page.locator('#asked')).toHaveText('/orders?page=2');
-    console.log(`fault matrix | maintenance flag removed | 503 | returned in ${((Date.now() - offAt) / 1000).toFixed(2)} s`);
+    console.log(
+      `fault matrix | maintenance flag removed | 503 | returned in ${((Date.now() - offAt) / 1000).toFixed(2)} s`,
+    );
   });
 
   for (const [what, file] of [
     // The file of the test above, its closing brace missing: read leniently,
     // it would show that message and end.
-    ['malformed', JSON.stringify({ message: 'Moving to a faster database.', until: new Date(Date.now() + 12 * 60_000).toISOString() }).slice(0, -1)],
+    [
+      'malformed',
+      JSON.stringify({
+        message: 'Moving to a faster database.',
+        until: new Date(Date.now() + 12 * 60_000).toISOString(),
+      }).slice(0, -1),
+    ],
     ['oversized', JSON.stringify({ message: 'x'.repeat(5000) })],
-    ['hostile', JSON.stringify({ message: '<img src=x onerror="document.title=1">Back soon', until: 'javascript:alert(1)' })],
+    [
+      'hostile',
+      JSON.stringify({ message: '<img src=x onerror="document.title=1">Back soon', until: 'javascript:alert(1)' }),
+    ],
   ] as const) {
-    test(`a ${what} maintenance.json is ignored or shown as plain text; nothing breaks`, async ({ site, page, pageLog }) => {
+    test(`a ${what} maintenance.json is ignored or shown as plain text; nothing breaks`, async ({
+      site,
+      page,
+      pageLog,
+    }) => {
       await site.maintenance(true, file);
       const infoRead = page.waitForResponse((r) => r.url() === site.url('/__backsoon/maintenance.json'));
       await page.goto(site.url('/x'));

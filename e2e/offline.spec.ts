@@ -9,14 +9,18 @@ import { DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 // The optional service worker: the page when the server cannot be reached at all.
 
 async function controlledBy(page: Page, script: string): Promise<void> {
-  await page.waitForFunction((s) => navigator.serviceWorker.controller?.scriptURL.endsWith(s) ?? false, script, { timeout: 10_000 });
+  await page.waitForFunction((s) => navigator.serviceWorker.controller?.scriptURL.endsWith(s) ?? false, script, {
+    timeout: 10_000,
+  });
 }
 
 test.afterEach(async ({ page }) => {
   // Workers go with the browser context too; unregistering says so out loud.
-  await page.evaluate(async () => {
-    for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
-  }).catch(() => undefined);
+  await page
+    .evaluate(async () => {
+      for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+    })
+    .catch(() => undefined);
 });
 
 test.describe('backsoon’s worker, registered by the app with one script tag', () => {
@@ -34,7 +38,11 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     expect(response.headers.get('content-type')).toMatch(/javascript/);
   });
 
-  test('offline, a navigation shows the page from the worker; back online, the visitor is on the URL', async ({ page, site, context }) => {
+  test('offline, a navigation shows the page from the worker; back online, the visitor is on the URL', async ({
+    page,
+    site,
+    context,
+  }) => {
     await context.setOffline(true);
     const response = await page.goto(site.url(DEEP));
     expect(response?.status()).toBe(503);
@@ -45,7 +53,11 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     expect(page.url()).toBe(site.url(DEEP));
   });
 
-  test('with nginx itself stopped, the worker’s page shows and returns when nginx and the app are back', async ({ page, site, app }) => {
+  test('with nginx itself stopped, the worker’s page shows and returns when nginx and the app are back', async ({
+    page,
+    site,
+    app,
+  }) => {
     await app.stop();
     await site.halt();
     await page.goto(site.url('/orders?id=7'));
@@ -55,7 +67,11 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     await expect(page.locator('#asked')).toHaveText('/orders?id=7');
   });
 
-  test('nginx’s own error page (the marker) is answered with the cached page and nginx’s status', async ({ page, site, app }) => {
+  test('nginx’s own error page (the marker) is answered with the cached page and nginx’s status', async ({
+    page,
+    site,
+    app,
+  }) => {
     await app.stop();
     const response = await page.goto(site.url('/x'));
     expect(response?.status()).toBe(502);
@@ -73,14 +89,21 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
 
   // A failed fetch does not say whether the form went out before the
   // connection broke: the worker's page never claims it was not sent.
-  test('a form sent offline gets the form page, which asks to check before sending again, and is never re-sent', async ({ page, site, app, context }) => {
+  test('a form sent offline gets the form page, which asks to check before sending again, and is never re-sent', async ({
+    page,
+    site,
+    app,
+    context,
+  }) => {
     await page.goto(site.url('/form'));
     await context.setOffline(true);
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(page.locator('backsoon-page')).toContainText('Your form may have reached the site');
     await context.setOffline(false);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('The site is back');
-    await expect(page.locator('backsoon-page')).toContainText('Your form may have been received: check whether it went through before you send it again.');
+    await expect(page.locator('backsoon-page')).toContainText(
+      'Your form may have been received: check whether it went through before you send it again.',
+    );
     expect(app.requests.filter((r) => r.method === 'POST')).toEqual([]);
   });
 
@@ -88,7 +111,10 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     test.setTimeout(60_000);
     const work = await mkdtemp(join(tmpdir(), 'backsoon-build-'));
     try {
-      await writeFile(join(work, 'config.json'), JSON.stringify({ strings: { en: { crashTitle: 'Back in a moment (build 2)' } } }));
+      await writeFile(
+        join(work, 'config.json'),
+        JSON.stringify({ strings: { en: { crashTitle: 'Back in a moment (build 2)' } } }),
+      );
       const built = spawnSync('npx', ['vite', 'build', '--outDir', join(work, 'dist'), '--emptyOutDir'], {
         cwd: REPO,
         env: { ...process.env, BACKSOON_CONFIG: join(work, 'config.json') },
@@ -98,7 +124,9 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
       await cp(join(work, 'dist'), join(site.root, '__backsoon'), { recursive: true, force: true });
       // The new worker installs, precaches the new page, and takes over.
       await page.evaluate(async () => {
-        const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+        const changed = new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+        );
         await (await navigator.serviceWorker.getRegistration())?.update();
         await changed;
       });
@@ -116,7 +144,9 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     // register the kill worker again, which would remove itself again).
     app.worker = 'none';
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, undefined, { timeout: 15_000 });
+    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, undefined, {
+      timeout: 15_000,
+    });
     await page.waitForFunction(async () => !(await caches.keys()).some((k) => k.startsWith('backsoon-')));
     // A fresh tab is not controlled. (The tab that was, reloaded, may keep
     // the unregistered kill worker as its controller until it closes: that
@@ -129,12 +159,20 @@ test.describe('backsoon’s worker, registered by the app with one script tag', 
     await expect(fresh.goto(site.url('/gone'))).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
   });
 
-  test('with the script tag left in, the kill worker still serves nothing and keeps removing itself', async ({ page, site, context }) => {
+  test('with the script tag left in, the kill worker still serves nothing and keeps removing itself', async ({
+    page,
+    site,
+    context,
+  }) => {
     await copyFile(join(site.root, '__backsoon/sw-kill.js'), join(site.root, '__backsoon/sw.js'));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, undefined, { timeout: 15_000 });
+    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, undefined, {
+      timeout: 15_000,
+    });
     await page.reload();
-    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, undefined, { timeout: 15_000 });
+    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, undefined, {
+      timeout: 15_000,
+    });
     expect(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('backsoon-')))).toEqual([]);
     await context.setOffline(true);
     await expect(page.goto(site.url('/gone'))).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);

@@ -22,7 +22,11 @@ interface Run {
 }
 
 function sh(command: string, cwd: string): Run {
-  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const result = spawnSync('bash', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -100,7 +104,10 @@ http {
   return main;
 }
 
-async function fetchPage(url: string, accept = BROWSER.accept): Promise<{ status: number; marker: string | null; body: string }> {
+async function fetchPage(
+  url: string,
+  accept = BROWSER.accept,
+): Promise<{ status: number; marker: string | null; body: string }> {
   const response = await fetch(url, { headers: { accept } });
   return { status: response.status, marker: response.headers.get('x-backsoon'), body: await response.text() };
 }
@@ -122,7 +129,11 @@ test('npm pack: the built page, every server’s snippets and the command, nothi
   ]) {
     expect(files).toContain(needed);
   }
-  expect(files.filter((f) => /\.test\.ts$|^(e2e|bench|docs|node_modules)\/|^(scripts|test-support)\/|^cli\/(?!dist\/)/.test(f))).toEqual([]);
+  expect(
+    files.filter((f) =>
+      /\.test\.ts$|^(e2e|bench|docs|node_modules)\/|^(scripts|test-support)\/|^cli\/(?!dist\/)/.test(f),
+    ),
+  ).toEqual([]);
   expect(packed.size).toBeLessThan(200 * 1024);
 
   const site = await installPackage();
@@ -132,7 +143,9 @@ test('npm pack: the built page, every server’s snippets and the command, nothi
   expect(ok(`npx --yes --offline --package=${packed.filename} backsoon --version`, work).trim()).toBe(version);
 });
 
-test('the README’s three commands on Debian’s default site, then the app behind it: the page, check, maintenance, an upgrade', async ({ app }) => {
+test('the README’s three commands on Debian’s default site, then the app behind it: the page, check, maintenance, an upgrade', async ({
+  app,
+}) => {
   const site = await installPackage();
   const conf = join(work, 'etc-nginx');
   const www = join(work, 'www');
@@ -161,7 +174,9 @@ test('the README’s three commands on Debian’s default site, then the app beh
   ok(here(include!), site);
   ok(here(include!), site);
   let edited = await readFile(defaultSite, 'utf8');
-  expect(edited.match(/^\troot \/var\/www\/html;\n\tinclude snippets\/backsoon\/server\/backsoon\.conf;$/gm)).toHaveLength(1);
+  expect(
+    edited.match(/^\troot \/var\/www\/html;\n\tinclude snippets\/backsoon\/server\/backsoon\.conf;$/gm),
+  ).toHaveLength(1);
   // Planned maintenance, with the line install printed for it, below the first.
   const maintenanceLine = /^ {4}(include \S+backsoon-maintenance\.conf;)$/m.exec(installed)![1]!;
   edited = edited.replace('\tinclude snippets/backsoon/server/backsoon.conf;\n', `$&\t${maintenanceLine}\n`);
@@ -180,7 +195,13 @@ test('the README’s three commands on Debian’s default site, then the app beh
   expect(checked).toContain('No problem found in 1 server block(s).');
 
   // The site's own next step: its location passes requests to the app.
-  await writeFile(defaultSite, (await readFile(defaultSite, 'utf8')).replace('try_files $uri $uri/ =404;', `proxy_pass http://127.0.0.1:${app.port};`));
+  await writeFile(
+    defaultSite,
+    (await readFile(defaultSite, 'utf8')).replace(
+      'try_files $uri $uri/ =404;',
+      `proxy_pass http://127.0.0.1:${app.port};`,
+    ),
+  );
   const nginx = new RunningNginx(port, conf, www, main);
   await nginx.resume();
   try {
@@ -191,7 +212,9 @@ test('the README’s three commands on Debian’s default site, then the app beh
     ok(`${BIN} down --root ${www} --message "New database" --until 15m`, site);
     const planned = await fetchPage(nginx.url('/account'));
     expect([planned.status, planned.marker]).toEqual([503, 'maintenance']);
-    expect(await (await fetch(nginx.url('/__backsoon/maintenance.json'))).json()).toMatchObject({ message: 'New database' });
+    expect(await (await fetch(nginx.url('/__backsoon/maintenance.json'))).json()).toMatchObject({
+      message: 'New database',
+    });
     expect(ok(`${BIN} status --root ${www}`, site)).toContain('message: New database');
 
     const upgraded = ok(here(install!), site);
@@ -207,11 +230,20 @@ test('the README’s three commands on Debian’s default site, then the app beh
   }
 });
 
-test('npm run release: the archive, unpacked in a fresh folder and copied as the README says, serves the page; the manual upgrade keeps what is the operator’s', async ({ app }) => {
+test('npm run release: the archive, unpacked in a fresh folder and copied as the README says, serves the page; the manual upgrade keeps what is the operator’s', async ({
+  app,
+}) => {
   const archive = await writeRelease(work);
   expect(archive).toBe(join(work, `backsoon-${version}.tar.gz`));
   const listing = ok(`tar -tzf ${archive}`, work).trim().split('\n');
-  for (const needed of ['dist/index.html', 'nginx-snippets/server/backsoon.conf', 'caddy-snippets/backsoon.caddy', 'haproxy-snippets/haproxy.cfg', 'apache-snippets/backsoon.conf', 'README.md']) {
+  for (const needed of [
+    'dist/index.html',
+    'nginx-snippets/server/backsoon.conf',
+    'caddy-snippets/backsoon.caddy',
+    'haproxy-snippets/haproxy.cfg',
+    'apache-snippets/backsoon.conf',
+    'README.md',
+  ]) {
     expect(listing).toContain(`backsoon-${version}/${needed}`);
   }
   expect(listing.filter((f) => /node_modules|\.ts$|^[^/]+\/(src|cli|e2e)\//.test(f))).toEqual([]);
@@ -247,7 +279,9 @@ test('npm run release: the archive, unpacked in a fresh folder and copied as the
     await writeFile(join(www, '__backsoon/maintenance.on'), '');
     ok(here(upgradeByHand!.join('\n')), work);
     expect(await readFile(join(www, '__backsoon/brand.css'), 'utf8')).toContain('#0a7d55');
-    expect(await readFile(join(www, '__backsoon/index.html'), 'utf8')).toBe(await readFile(join(work, `backsoon-${version}/dist/index.html`), 'utf8'));
+    expect(await readFile(join(www, '__backsoon/index.html'), 'utf8')).toBe(
+      await readFile(join(work, `backsoon-${version}/dist/index.html`), 'utf8'),
+    );
     expect(await readdir(join(www, '__backsoon'))).toContain('maintenance.on');
     expect((await readdir(www)).sort()).toEqual(['__backsoon']);
     expect((await fetchPage(nginx.url('/x'))).marker).toBe('crash');
@@ -258,11 +292,16 @@ test('npm run release: the archive, unpacked in a fresh folder and copied as the
 
 test('backsoon build from the package: names the build tools when they are missing, and builds a branded page once they are beside it', async () => {
   const site = await installPackage();
-  await writeFile(join(site, 'backsoon.config.json'), JSON.stringify({ languages: ['de', 'en'], theme: { accent: '#0a7d55' } }));
+  await writeFile(
+    join(site, 'backsoon.config.json'),
+    JSON.stringify({ languages: ['de', 'en'], theme: { accent: '#0a7d55' } }),
+  );
 
   const missing = sh(`${BIN} build --config backsoon.config.json --out brand`, site);
   expect(missing.status).toBe(1);
-  expect(missing.stderr).toMatch(/^backsoon build: the build tools are not installed beside backsoon \(missing: lit, vite,/m);
+  expect(missing.stderr).toMatch(
+    /^backsoon build: the build tools are not installed beside backsoon \(missing: lit, vite,/m,
+  );
   expect(missing.stderr).toContain(`npm install backsoon@${version} lit@'`);
 
   // The tools beside the package, as `npm install` would put them: here the repository's own, linked (no network).
@@ -275,7 +314,12 @@ test('backsoon build from the package: names the build tools when they are missi
   const page = await readFile(join(site, 'brand/index.html'), 'utf8');
   expect(/<html lang="de">/.test(page), 'the page in German').toBe(true);
   expect(/--backsoon-accent:\s*#0a7d55/.test(page), 'the accent of the config').toBe(true);
-  expect(await readdir(join(site, 'brand'))).toEqual(expect.arrayContaining(['sw.js', 'maintenance.html', 'index.html.gz', 'outage.json']));
+  expect(await readdir(join(site, 'brand'))).toEqual(
+    expect.arrayContaining(['sw.js', 'maintenance.html', 'index.html.gz', 'outage.json']),
+  );
   // Nothing of the build lands in the package's own folder.
-  expect((await readFile(join(site, 'node_modules/backsoon/dist/index.html'), 'utf8')).includes('<html lang="en">'), 'the package’s own page untouched').toBe(true);
+  expect(
+    (await readFile(join(site, 'node_modules/backsoon/dist/index.html'), 'utf8')).includes('<html lang="en">'),
+    'the package’s own page untouched',
+  ).toBe(true);
 });

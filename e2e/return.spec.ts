@@ -2,7 +2,12 @@ import { DEEP, expect, expectBacksoonPage, expectCleanPage, test, withAttributes
 
 // A visitor in Chromium, a real nginx, an app that stops and starts.
 
-test('the visitor lands back on the exact URL, fragment included, with no action of theirs', async ({ page, site, app, pageLog }) => {
+test('the visitor lands back on the exact URL, fragment included, with no action of theirs', async ({
+  page,
+  site,
+  app,
+  pageLog,
+}) => {
   const response = await page.goto(site.url(DEEP));
   expect(response?.status()).toBe(502);
   await expectBacksoonPage(page);
@@ -25,7 +30,11 @@ test('the same without a fragment', async ({ page, site, app }) => {
   expect(page.url()).toBe(site.url('/plain?a=b'));
 });
 
-test('an app that comes back answering 500 for the URL: the visitor is sent back and sees its 500', async ({ page, site, app }) => {
+test('an app that comes back answering 500 for the URL: the visitor is sent back and sees its 500', async ({
+  page,
+  site,
+  app,
+}) => {
   await page.goto(site.url(DEEP));
   await expectBacksoonPage(page);
   app.status = 500;
@@ -34,12 +43,18 @@ test('an app that comes back answering 500 for the URL: the visitor is sent back
   expect(page.url()).toBe(site.url(DEEP));
 });
 
-test('the page passes its own strict Content-Security-Policy and asks nothing of other origins', async ({ page, site, pageLog }) => {
+test('the page passes its own strict Content-Security-Policy and asks nothing of other origins', async ({
+  page,
+  site,
+  pageLog,
+}) => {
   const violations: string[] = [];
   await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      ),
     );
   });
   await page.goto(site.url('/'));
@@ -53,7 +68,9 @@ test('the page passes its own strict Content-Security-Policy and asks nothing of
 });
 
 test.describe('with a long schedule', () => {
-  test.use({ siteOptions: { page: withAttributes({ 'min-timeout': 60_000, 'quick-period': 0, 'max-timeout': 60_000 }) } });
+  test.use({
+    siteOptions: { page: withAttributes({ 'min-timeout': 60_000, 'quick-period': 0, 'max-timeout': 60_000 }) },
+  });
 
   test('"Try now" checks at once', async ({ page, site, app }) => {
     await page.goto(site.url('/wait'));

@@ -22,7 +22,11 @@ async function openWaiting(page: Page, url: string): Promise<void> {
   await expect(page.locator('backsoon-page')).toContainText(/attempt \d+/);
 }
 
-test('waiting pages ask the shared probe, never their own URLs, and each goes back to its exact URL', async ({ context, site, app }) => {
+test('waiting pages ask the shared probe, never their own URLs, and each goes back to its exact URL', async ({
+  context,
+  site,
+  app,
+}) => {
   const pages = await Promise.all(PATHS.map(() => context.newPage()));
   await Promise.all(pages.map((p, i) => openWaiting(p, site.url(PATHS[i]))));
   // A few seconds of waiting: several checks per page.
@@ -38,9 +42,7 @@ test('waiting pages ask the shared probe, never their own URLs, and each goes ba
   const probes = app.requests.filter((r) => r.url === '/');
   const returns = app.requests.filter((r) => r.url !== '/');
   // Each page cost the app its own GET, once; no check ever asked its URL.
-  expect(returns.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
-    PATHS.map((p) => `GET ${p.split('#')[0]}`).sort(),
-  );
+  expect(returns.map((r) => `${r.method} ${r.url}`).sort()).toEqual(PATHS.map((p) => `GET ${p.split('#')[0]}`).sort());
   // All pages' checks together: about one probe a second (nginx counts in whole seconds).
   expect(probes.every((r) => r.method === 'HEAD')).toBe(true);
   expect(probes.length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
@@ -75,7 +77,11 @@ test.describe('when the turns are all taken', () => {
   // One turn every ten seconds, no burst to speak of: a client asking in a loop takes each one.
   test.use({ siteOptions: { admitRate: '6r/m', admitBurst: 1 } });
 
-  test('a visitor turned away says so, waits its turn without bouncing, then goes back', async ({ page, site, app }) => {
+  test('a visitor turned away says so, waits its turn without bouncing, then goes back', async ({
+    page,
+    site,
+    app,
+  }) => {
     test.setTimeout(60_000);
     await openWaiting(page, site.url('/queued?n=1#here'));
     await app.start();
@@ -84,7 +90,9 @@ test.describe('when the turns are all taken', () => {
     const hog = (async () => {
       while (hogging) {
         await Promise.all(
-          Array.from({ length: 10 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' }).catch(() => undefined)),
+          Array.from({ length: 10 }, () =>
+            fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' }).catch(() => undefined),
+          ),
         );
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -99,7 +107,9 @@ test.describe('when the turns are all taken', () => {
         document.addEventListener('backsoon-attempt', () => (w.checks += 1));
       });
       // Turned away again and again: still here, no navigation, the app never asked for the URL.
-      await expect.poll(() => page.evaluate(() => (window as unknown as { checks: number }).checks), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { checks: number }).checks), { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(2);
       await expect(status).toContainText('letting visitors in a few at a time');
       expect(app.requests.filter((r) => r.url.startsWith('/queued'))).toEqual([]);
     } finally {

@@ -38,7 +38,11 @@ const nginx = await startNginx({
 async function toggle(): Promise<void> {
   if (app.running) {
     await app.stop();
-    say(hold ? 'app   stopped: nginx holds GETs for up to 5 s, then answers 502 with backsoon’s page' : 'app   stopped: nginx now answers 502 with backsoon’s page');
+    say(
+      hold
+        ? 'app   stopped: nginx holds GETs for up to 5 s, then answers 502 with backsoon’s page'
+        : 'app   stopped: nginx now answers 502 with backsoon’s page',
+    );
   } else {
     await app.start();
     say('app   started: open pages go back to their URLs by themselves');
@@ -56,7 +60,11 @@ async function toggleMaintenance(): Promise<void> {
   maintenance = !maintenance;
   const until = new Date(Date.now() + 10 * 60_000).toISOString();
   await nginx.maintenance(maintenance, maintenance ? { message: 'A planned upgrade (demo).', until } : undefined);
-  say(maintenance ? 'nginx maintenance on: 503 with the maintenance page (touch __backsoon/maintenance.on)' : 'nginx maintenance off: waiting pages go back by themselves');
+  say(
+    maintenance
+      ? 'nginx maintenance on: 503 with the maintenance page (touch __backsoon/maintenance.on)'
+      : 'nginx maintenance off: waiting pages go back by themselves',
+  );
 }
 
 let stopping = false;

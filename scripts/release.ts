@@ -18,7 +18,14 @@ import { gzipSync, constants } from 'node:zlib';
 import { REPO } from '../test-support/nginx.js';
 
 /** What the archive holds, from the repository's root; the snippet folders that exist. */
-export const RELEASE_CONTENTS = ['dist', 'nginx-snippets', 'caddy-snippets', 'haproxy-snippets', 'apache-snippets', 'README.md'];
+export const RELEASE_CONTENTS = [
+  'dist',
+  'nginx-snippets',
+  'caddy-snippets',
+  'haproxy-snippets',
+  'apache-snippets',
+  'README.md',
+];
 
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
@@ -35,7 +42,8 @@ function sourceDate(): string {
 
 /** Writes the archive into `outDir`; returns its path. */
 export async function writeRelease(outDir: string): Promise<string> {
-  if (!existsSync(join(REPO, 'dist/index.html'))) throw new Error('dist/index.html is missing: run npm run release (it builds first)');
+  if (!existsSync(join(REPO, 'dist/index.html')))
+    throw new Error('dist/index.html is missing: run npm run release (it builds first)');
   const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
   const name = `backsoon-${version}`;
   const staging = await mkdtemp(join(tmpdir(), 'backsoon-release-'));
@@ -45,7 +53,17 @@ export async function writeRelease(outDir: string): Promise<string> {
     }
     const tarball = spawnSync(
       'tar',
-      ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${sourceDate()}`, '--mode=u+rw,go+r,go-w', '-cf', '-', name],
+      [
+        '--sort=name',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        `--mtime=@${sourceDate()}`,
+        '--mode=u+rw,go+r,go-w',
+        '-cf',
+        '-',
+        name,
+      ],
       { cwd: staging, maxBuffer: 256 * 1024 * 1024 },
     );
     if (tarball.status !== 0) throw new Error(`tar failed: ${tarball.stderr.toString()}`);
@@ -61,6 +79,9 @@ export async function writeRelease(outDir: string): Promise<string> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   const out = await writeRelease(resolve(values.out ?? REPO));
-  const files = run('tar', ['-tzf', out], REPO).trim().split('\n').filter((line) => !line.endsWith('/'));
+  const files = run('tar', ['-tzf', out], REPO)
+    .trim()
+    .split('\n')
+    .filter((line) => !line.endsWith('/'));
   console.log(`${out}: ${((await stat(out)).size / 1024).toFixed(1)} KB, ${files.length} files`);
 }

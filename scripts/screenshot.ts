@@ -26,7 +26,9 @@ try {
   for (const state of PAGE_STATES) {
     for (const view of VIEWS) {
       const app = new DemoApp(await freePort());
-      const attributes = Object.entries(state.attributes ?? {}).map(([k, v]) => ` ${k}="${v}"`).join('');
+      const attributes = Object.entries(state.attributes ?? {})
+        .map(([k, v]) => ` ${k}="${v}"`)
+        .join('');
       const nginx = await startNginx({
         vhost: join(REPO, 'nginx-snippets/examples/site.conf'),
         appPort: app.port,
@@ -45,7 +47,8 @@ try {
       }
     }
   }
-  for (const view of VIEWS) await copyFile(join(out, `checking-${view.suffix}.png`), join(REPO, `docs/page-${view.suffix}.png`));
+  for (const view of VIEWS)
+    await copyFile(join(out, `checking-${view.suffix}.png`), join(REPO, `docs/page-${view.suffix}.png`));
 } finally {
   await browser.close();
 }

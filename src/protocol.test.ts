@@ -28,7 +28,18 @@ const snippets = SNIPPET_FOLDERS.flatMap((folder) => filesUnder(join(REPO, folde
 const config = snippets.flatMap(({ name, lines }) => lines.map((line) => ({ name, line })));
 
 /** The files a build makes, by `ls dist` (the page, its worker and its answers for non-pages). */
-const BUILT_FILES = ['index.html', 'maintenance.html', 'outage.json', 'outage.txt', 'brand.css', 'sw.js', 'sw-import.js', 'sw-kill.js', 'register.js', 'register.mjs'];
+const BUILT_FILES = [
+  'index.html',
+  'maintenance.html',
+  'outage.json',
+  'outage.txt',
+  'brand.css',
+  'sw.js',
+  'sw-import.js',
+  'sw-kill.js',
+  'register.js',
+  'register.mjs',
+];
 /** Locations the snippets keep to themselves (`internal`), never asked by the page. */
 const INTERNAL = /^_[a-z-]+$/;
 
@@ -46,7 +57,10 @@ describe('the snippets speak the protocol', () => {
     for (const { value, name, line } of values) expect(MARKERS, `${name}: ${line}`).toContain(value);
     // Each marker is set somewhere, and read back as itself.
     for (const marker of MARKERS) {
-      expect(values.some((v) => v.value === marker), marker).toBe(true);
+      expect(
+        values.some((v) => v.value === marker),
+        marker,
+      ).toBe(true);
       expect(readMarker(` ${marker.toUpperCase()} `)).toBe(marker);
     }
   });

@@ -77,5 +77,9 @@ export const REWRITES = {
   /** The element's opening tag: the form's marks are added after it. */
   pageTag: { find: '<backsoon-page ', purpose: 'marks the page with the lost form' },
   /** The no-script refresh: after a form it would load the form's target as a GET, so it is disabled. */
-  metaRefresh: { find: '<meta http-equiv="refresh"', replace: '<meta data-refresh-removed', purpose: 'disables the no-script refresh after a form' },
+  metaRefresh: {
+    find: '<meta http-equiv="refresh"',
+    replace: '<meta data-refresh-removed',
+    purpose: 'disables the no-script refresh after a form',
+  },
 } as const;

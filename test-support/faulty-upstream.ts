@@ -73,7 +73,9 @@ export class FaultyUpstream {
       return;
     }
     const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Recovered</title><link rel="icon" href="data:,"></head><body><main id="app"><p id="method">${request.method}</p><p id="asked">${request.path.replace(/[<>&"]/g, '')}</p></main></body></html>`;
-    socket.end(`HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
 }
 

@@ -17,13 +17,16 @@ it('lists only paths that exist', () => {
   for (const path of listed) expect(existsSync(join(REPO, path)), path).toBe(true);
 });
 
-it("lists every top-level folder and every folder of src/", () => {
+it('lists every top-level folder and every folder of src/', () => {
   const ignored = new Set(['node_modules', 'dist', 'release', 'test-results', 'playwright-report']);
   const folders = (dir: string) =>
     readdirSync(join(REPO, dir), { withFileTypes: true })
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !ignored.has(e.name))
       .map((e) => `${dir ? `${dir}/` : ''}${e.name}/`);
   for (const folder of [...folders(''), ...folders('src')]) {
-    expect(listed.some((path) => path.startsWith(folder)), folder).toBe(true);
+    expect(
+      listed.some((path) => path.startsWith(folder)),
+      folder,
+    ).toBe(true);
   }
 });

@@ -70,11 +70,24 @@ export function staffConfig(template: string, staff: StaffEntries = {}, snippets
     const end = defaultLine + 'default 0;'.length;
     return text.slice(0, end) + lines.map((l) => `\n    ${l}`).join('') + text.slice(end);
   };
-  if (!template.includes(`include ${INSTALLED_SNIPPETS}/`)) throw new Error(`staff template: no include of ${INSTALLED_SNIPPETS}/`);
+  if (!template.includes(`include ${INSTALLED_SNIPPETS}/`))
+    throw new Error(`staff template: no include of ${INSTALLED_SNIPPETS}/`);
   let text = template.replaceAll(`include ${INSTALLED_SNIPPETS}/`, `include ${snippets}/`);
-  text = insert(text, 'geo $backsoon_staff_ip {', (staff.ips ?? []).map((ip) => `${ip} 1;`));
-  text = insert(text, 'map $backsoon_token $backsoon_staff_token {', (staff.tokens ?? []).map((t) => `"~^${t}$" 1;`));
-  text = insert(text, 'map $uri $backsoon_maintenance_open {', (staff.openPaths ?? []).map((key) => `${key} 1;`));
+  text = insert(
+    text,
+    'geo $backsoon_staff_ip {',
+    (staff.ips ?? []).map((ip) => `${ip} 1;`),
+  );
+  text = insert(
+    text,
+    'map $backsoon_token $backsoon_staff_token {',
+    (staff.tokens ?? []).map((t) => `"~^${t}$" 1;`),
+  );
+  text = insert(
+    text,
+    'map $uri $backsoon_maintenance_open {',
+    (staff.openPaths ?? []).map((key) => `${key} 1;`),
+  );
   return text;
 }
 
@@ -88,7 +101,10 @@ export async function installHttpSnippets(
   options: Pick<NginxOptions, 'staff' | 'admitRate'> = {},
 ): Promise<{ STAFF: string; PROBE: string; PROBE_LOCATION: string }> {
   const STAFF = join(prefix, 'backsoon-staff.conf');
-  await writeFile(STAFF, staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff));
+  await writeFile(
+    STAFF,
+    staffConfig(await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8'), options.staff),
+  );
   const PROBE = join(prefix, 'backsoon-probe.conf');
   let probe = await readFile(join(SNIPPETS, 'http/backsoon-probe.conf'), 'utf8');
   probe = replaceOnce(probe, '/var/cache/nginx/backsoon-probe', join(prefix, 'tmp/probe-cache'));
@@ -246,7 +262,11 @@ export class RunningNginx {
 
   /** The whole configuration as `nginx -T` prints it: each file it read, after a `# configuration file PATH:` line. */
   dump(): string {
-    const result = spawnSync(NGINX, ['-T', '-q', '-p', this.prefix, '-e', join(this.prefix, 'error.log'), '-c', this.conf], { encoding: 'utf8' });
+    const result = spawnSync(
+      NGINX,
+      ['-T', '-q', '-p', this.prefix, '-e', join(this.prefix, 'error.log'), '-c', this.conf],
+      { encoding: 'utf8' },
+    );
     if (result.status !== 0) throw new Error(`nginx -T failed:\n${result.stderr}`);
     return result.stdout;
   }
@@ -287,7 +307,8 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     }
   }
   const httpSnippets = await installHttpSnippets(prefix, options);
-  if (options.admitBurst !== undefined) httpSnippets.PROBE_LOCATION = await installProbeLocation(prefix, options.admitBurst);
+  if (options.admitBurst !== undefined)
+    httpSnippets.PROBE_LOCATION = await installProbeLocation(prefix, options.admitBurst);
   const port = await freePort();
   const vars = {
     ...httpSnippets,
@@ -301,7 +322,8 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   const vhostPath = join(prefix, 'vhost.conf');
   let vhost = fillTemplate(await readFile(options.vhost, 'utf8'), vars);
   // An edited burst means the edited copy of the probe's snippet, wherever the vhost includes it.
-  if (options.admitBurst !== undefined) vhost = vhost.replaceAll(join(SNIPPETS, 'location/backsoon-probe.conf'), httpSnippets.PROBE_LOCATION);
+  if (options.admitBurst !== undefined)
+    vhost = vhost.replaceAll(join(SNIPPETS, 'location/backsoon-probe.conf'), httpSnippets.PROBE_LOCATION);
   await writeFile(vhostPath, vhost);
   const conf = join(prefix, 'nginx.conf');
   await writeFile(conf, mainConfig(prefix, vhostPath, options.modules, options.workerConnections));

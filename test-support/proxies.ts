@@ -38,12 +38,16 @@ interface Spec {
 
 function validity(command: string, args: string[], env?: NodeJS.ProcessEnv): string | undefined {
   const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (result.error) return `cannot run ${command}: ${result.error.message} (apt-get install ${command === 'apache2' ? 'apache2' : command})`;
+  if (result.error)
+    return `cannot run ${command}: ${result.error.message} (apt-get install ${command === 'apache2' ? 'apache2' : command})`;
   return result.status === 0 ? undefined : `${result.stdout}${result.stderr}`;
 }
 
 /** Caddy keeps its state under XDG folders: the run's own, not the user's. */
-const caddyEnv = (prefix: string): NodeJS.ProcessEnv => ({ XDG_CONFIG_HOME: join(prefix, 'config'), XDG_DATA_HOME: join(prefix, 'data') });
+const caddyEnv = (prefix: string): NodeJS.ProcessEnv => ({
+  XDG_CONFIG_HOME: join(prefix, 'config'),
+  XDG_DATA_HOME: join(prefix, 'data'),
+});
 
 const SPECS: Record<ProxyKind, Spec> = {
   caddy: {
@@ -56,9 +60,13 @@ const SPECS: Record<ProxyKind, Spec> = {
     },
     async addToken(prefix, _conf, token) {
       // The staff file sits beside backsoon.caddy, in the run's copy of the snippets.
-      await writeFile(join(prefix, 'snippets/backsoon-staff.caddy'), `not header_regexp Cookie (^|;\\s*)backsoon_bypass=(${token})(;|$)\n`);
+      await writeFile(
+        join(prefix, 'snippets/backsoon-staff.caddy'),
+        `not header_regexp Cookie (^|;\\s*)backsoon_bypass=(${token})(;|$)\n`,
+      );
     },
-    check: (conf, prefix) => validity('caddy', ['validate', '--config', conf, '--adapter', 'caddyfile'], caddyEnv(prefix)),
+    check: (conf, prefix) =>
+      validity('caddy', ['validate', '--config', conf, '--adapter', 'caddyfile'], caddyEnv(prefix)),
     run: (conf) => ['caddy', ['run', '--config', conf, '--adapter', 'caddyfile']],
   },
   haproxy: {
@@ -107,7 +115,10 @@ ${site}`,
     async addToken(prefix, _conf, token) {
       // backsoon.conf includes backsoon/backsoon-staff.conf under the ServerRoot.
       await mkdir(join(prefix, 'backsoon'), { recursive: true });
-      await writeFile(join(prefix, 'backsoon/backsoon-staff.conf'), `RewriteCond %{HTTP_COOKIE} !(?:^|;\\s*)backsoon_bypass=(?:${token})(?:;|$)\n`);
+      await writeFile(
+        join(prefix, 'backsoon/backsoon-staff.conf'),
+        `RewriteCond %{HTTP_COOKIE} !(?:^|;\\s*)backsoon_bypass=(?:${token})(?:;|$)\n`,
+      );
     },
     check: (conf, prefix) => validity('apache2', ['-t', '-d', prefix, '-f', conf]),
     run: (conf, prefix) => ['apache2', ['-d', prefix, '-f', conf, '-DFOREGROUND']],
@@ -126,7 +137,8 @@ function waitForPort(port: number, child: ChildProcess, output: () => string, ms
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`the server did not listen on ${port} within ${ms} ms:\n${output()}`));
+        if (Date.now() > deadline)
+          reject(new Error(`the server did not listen on ${port} within ${ms} ms:\n${output()}`));
         else setTimeout(attempt, 25);
       });
     };
@@ -208,7 +220,8 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
     await mkdir(root);
     await cp(DIST, join(root, KIT_FOLDER), { recursive: true });
     if (options.withoutPage) {
-      for (const name of ['index.html', 'index.html.gz', 'maintenance.html', 'maintenance.html.gz']) await rm(join(root, KIT_FOLDER, name));
+      for (const name of ['index.html', 'index.html.gz', 'maintenance.html', 'maintenance.html.gz'])
+        await rm(join(root, KIT_FOLDER, name));
     }
     // The run's own copy of the snippets, as an operator copies them to /etc.
     const snippets = join(prefix, 'snippets');
@@ -227,7 +240,10 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
     const invalid = spec.check(conf, prefix);
     if (invalid !== undefined) throw new Error(`${kind} refuses ${conf}:\n${invalid}`);
     const [command, args] = spec.run(conf, prefix);
-    const child = spawn(command, args, { env: { ...process.env, ...(kind === 'caddy' ? caddyEnv(prefix) : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...(kind === 'caddy' ? caddyEnv(prefix) : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const proxy = new RunningProxy(kind, port, prefix, root, child);
     try {
       await waitForPort(port, child, () => proxy.log());

@@ -23,7 +23,9 @@ async function submitIntoOutage(page: Page, nginx: RunningNginx, app: DemoApp): 
   await page.goto(nginx.url('/form'));
   await app.stop();
   await page.getByRole('button', { name: 'Send' }).click();
-  await element(page).getByText(/Your form was not sent: the site/).waitFor();
+  await element(page)
+    .getByText(/Your form was not sent: the site/)
+    .waitFor();
 }
 
 export const PAGE_STATES: PageState[] = [
@@ -31,7 +33,9 @@ export const PAGE_STATES: PageState[] = [
     name: 'checking',
     async open(page, nginx) {
       await page.goto(nginx.url('/deep/path?q=1#section'));
-      await element(page).getByText(/attempt 3/).waitFor();
+      await element(page)
+        .getByText(/attempt 3/)
+        .waitFor();
     },
   },
   {
@@ -39,7 +43,9 @@ export const PAGE_STATES: PageState[] = [
     attributes: { 'quick-period': 0, 'min-timeout': 45_000, 'max-timeout': 45_000 },
     async open(page, nginx) {
       await page.goto(nginx.url('/reports/2026?sort=date'));
-      await element(page).getByText(/Checking again in \d+/).waitFor();
+      await element(page)
+        .getByText(/Checking again in \d+/)
+        .waitFor();
     },
   },
   {
@@ -47,7 +53,9 @@ export const PAGE_STATES: PageState[] = [
     attributes: { retries: 3, 'min-timeout': 250 },
     async open(page, nginx) {
       await page.goto(nginx.url('/account'));
-      await element(page).getByText(/Stopped checking after/).waitFor();
+      await element(page)
+        .getByText(/Stopped checking after/)
+        .waitFor();
     },
   },
   {
@@ -64,7 +72,9 @@ export const PAGE_STATES: PageState[] = [
       const until = new Date(Date.now() + 12 * 60_000 + 30_000).toISOString();
       await nginx.maintenance(true, { message: 'We are moving to a faster database.', until });
       await page.goto(nginx.url('/shop/cart'));
-      await element(page).getByText(/back around/).waitFor();
+      await element(page)
+        .getByText(/back around/)
+        .waitFor();
     },
   },
   {
@@ -85,7 +95,9 @@ export const PAGE_STATES: PageState[] = [
     attributes: { 'request-method': 'POST', 'form-sent': 'maybe' },
     async open(page, nginx) {
       await page.goto(nginx.url('/checkout/pay'));
-      await element(page).getByText(/Your form may have reached the site/).waitFor();
+      await element(page)
+        .getByText(/Your form may have reached the site/)
+        .waitFor();
     },
   },
 ];

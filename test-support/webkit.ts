@@ -95,7 +95,9 @@ export class WebKitDriver {
       const url = `http://127.0.0.1:${port}`;
       await Promise.race([
         waitForDriver(url, driver),
-        new Promise((_, reject) => driver!.once('error', (e) => reject(new Error(`cannot run ${WEBKIT_DRIVER_BIN}: ${e.message}`)))),
+        new Promise((_, reject) =>
+          driver!.once('error', (e) => reject(new Error(`cannot run ${WEBKIT_DRIVER_BIN}: ${e.message}`))),
+        ),
       ]);
       return new WebKitDriver(xvfb, driver, url);
     } catch (error) {

@@ -39,7 +39,7 @@ function send(origin: string, path: string, method: string, accept: string, sign
 
 /** The `fetch` the page's code calls, for HEAD checks: status and headers are all it reads. */
 function checkFetch(origin: string): typeof globalThis.fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
+  return async (input: string | URL | Request, init?: RequestInit) => {
     const path = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const answer = await send(origin, path, init?.method ?? 'GET', '*/*', init?.signal ?? undefined);
     const headers = new Headers();
@@ -47,7 +47,7 @@ function checkFetch(origin: string): typeof globalThis.fetch {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     return new Response(null, { status: answer.status, headers });
-  });
+  };
 }
 
 /** What a Lit element gives its controllers, without a DOM. */
@@ -112,7 +112,11 @@ export async function backsoonVisitor(world: VisitorWorld, path: string, record:
         now: Date.now,
         random: Math.random,
       };
-      const controller = new PollController(host, () => ({ options: DEFAULT_POLL_OPTIONS, kind: 'crash', unsent: false }), () => env);
+      const controller = new PollController(
+        host,
+        () => ({ options: DEFAULT_POLL_OPTIONS, kind: 'crash', unsent: false }),
+        () => env,
+      );
       const stop = (): void => leave();
       function leave(): void {
         world.signal.removeEventListener('abort', stop);

@@ -90,17 +90,26 @@ export class Gunicorn {
     const { socket, workers, folder, name, socketActivation, preload } = this.options;
     const args = [
       ...(preload ? ['--preload'] : []),
-      '--workers', String(workers),
-      '--backlog', '2048',
-      '--pid', this.pidFile,
-      '--chdir', HERE,
-      '--graceful-timeout', '30',
-      '--log-level', 'warning',
+      '--workers',
+      String(workers),
+      '--backlog',
+      '2048',
+      '--pid',
+      this.pidFile,
+      '--chdir',
+      HERE,
+      '--graceful-timeout',
+      '30',
+      '--log-level',
+      'warning',
       'app:application',
     ];
     const env = { ...process.env, BENCH_READY_FILE: this.readyFile };
     const command = socketActivation
-      ? ['python3', [join(HERE, 'socket-launcher.py'), socket, '2048', '--', GUNICORN, '--bind', 'unix:unused', ...args]]
+      ? [
+          'python3',
+          [join(HERE, 'socket-launcher.py'), socket, '2048', '--', GUNICORN, '--bind', 'unix:unused', ...args],
+        ]
       : [GUNICORN, ['--bind', `unix:${socket}`, ...args]];
     const log = join(folder, `${name}.log`);
     await writeFile(log, '');
@@ -142,7 +151,10 @@ export class Gunicorn {
     process.kill(old, 'SIGUSR2');
     await until('the new master', async () => Number(await readFile(freshPidFile, 'utf8').catch(() => '0')) > 0);
     const fresh = Number(await readFile(freshPidFile, 'utf8'));
-    await until('the new workers', async () => (await this.readyWorkers()).filter(([, master]) => master === fresh).length >= this.options.workers);
+    await until(
+      'the new workers',
+      async () => (await this.readyWorkers()).filter(([, master]) => master === fresh).length >= this.options.workers,
+    );
     process.kill(old, 'SIGTERM');
     await until('the old master to exit', () => !alive(old));
     await until('the new master to take over', async () => (await this.masterPid().catch(() => 0)) === fresh);

@@ -62,7 +62,15 @@ export class SteadyLoad {
 
   private fire(): void {
     const path = `${this.prefix}${++this.n}`;
-    const load: PageLoad = { path, start: Date.now(), end: 0, status: 0, marker: undefined, error: undefined, resent: false };
+    const load: PageLoad = {
+      path,
+      start: Date.now(),
+      end: 0,
+      status: 0,
+      marker: undefined,
+      error: undefined,
+      resent: false,
+    };
     this.loads.push(load);
     const done = this.send(load);
     this.pending.add(done);
@@ -73,7 +81,14 @@ export class SteadyLoad {
     const { path } = load;
     return new Promise<void>((resolve) => {
       const req = request(
-        { host: '127.0.0.1', port: this.port, path, agent: this.agent, headers: { accept: 'text/html' }, timeout: 60_000 },
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path,
+          agent: this.agent,
+          headers: { accept: 'text/html' },
+          timeout: 60_000,
+        },
         (res) => {
           load.status = res.statusCode ?? 0;
           const marker = res.headers[MARKER_HEADER.toLowerCase()];

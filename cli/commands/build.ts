@@ -48,7 +48,10 @@ export const build: Command = {
   summary: 'build a branded page from backsoon.config.json (needs the build tools)',
   help,
   async run(args, io) {
-    const { values, help: wantsHelp } = parseCommandLine(this, args, { config: { type: 'string' }, out: { type: 'string' } });
+    const { values, help: wantsHelp } = parseCommandLine(this, args, {
+      config: { type: 'string' },
+      out: { type: 'string' },
+    });
     if (wantsHelp) {
       io.out(help);
       return 0;
@@ -73,12 +76,18 @@ export const build: Command = {
       process.env.BACKSOON_CONFIG = config;
     }
     const out = resolve(stringOption(values, 'out') ?? 'dist');
-    if (!(await isEarlierBuildOrEmpty(out))) throw new CliError(`--out ${out} is neither empty nor an earlier build: it would be replaced as a whole`);
+    if (!(await isEarlierBuildOrEmpty(out)))
+      throw new CliError(`--out ${out} is neither empty nor an earlier build: it would be replaced as a whole`);
 
     const staging = await stagingFolder(out);
     try {
-      const vite = (await import('vite'));
-      await vite.build({ root: pkg, configFile: join(pkg, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+      const vite = await import('vite');
+      await vite.build({
+        root: pkg,
+        configFile: join(pkg, 'vite.config.ts'),
+        logLevel: 'warn',
+        build: { outDir: staging, emptyOutDir: true },
+      });
       await swapFolder(staging, out);
     } catch (error) {
       if (error instanceof CliError) throw error;

@@ -66,11 +66,14 @@ export const check: Command = {
     let dump: string;
     let builtIn = false;
     if (from !== undefined) {
-      if (from !== '-' && !(await stat(from).catch(() => undefined))) throw new CliError(`--from ${from}: no such file`);
+      if (from !== '-' && !(await stat(from).catch(() => undefined)))
+        throw new CliError(`--from ${from}: no such file`);
       dump = from === '-' ? await io.stdin() : await readFile(from, 'utf8');
       if (!dump.includes('# configuration file ')) {
         io.err(`${explainNginxFailure(dump).join('\n')}\n`);
-        throw new CliError(`${from === '-' ? 'the input' : from} is not a successful \`nginx -T\` output: nothing to check`);
+        throw new CliError(
+          `${from === '-' ? 'the input' : from} is not a successful \`nginx -T\` output: nothing to check`,
+        );
       }
     } else {
       const result = dumpConfig(target);

@@ -46,25 +46,31 @@ export const install: Command = {
     }
     const rootOption = stringOption(values, 'root');
     if (!rootOption) throw new CliError(`--root is required: the folder nginx serves the site from\n\n${help}`, 2);
-    if (values['no-snippets'] && stringOption(values, 'snippets')) throw new CliError('--snippets and --no-snippets exclude each other', 2);
+    if (values['no-snippets'] && stringOption(values, 'snippets'))
+      throw new CliError('--snippets and --no-snippets exclude each other', 2);
     const root = resolve(rootOption);
     const pkg = packageRoot();
     const dist = resolve(stringOption(values, 'dist') ?? join(pkg, 'dist'));
 
     const page = await installPage(dist, root);
     const version = packageManifest(pkg).version;
-    io.out(`backsoon ${version}: the page is ${page.upgraded ? 'upgraded in place' : 'installed'} in ${page.folder}/\n`);
+    io.out(
+      `backsoon ${version}: the page is ${page.upgraded ? 'upgraded in place' : 'installed'} in ${page.folder}/\n`,
+    );
     if (page.kept.length > 0) io.out(`  kept from the previous install: ${page.kept.join(', ')}\n`);
 
     let snippets = stringOption(values, 'snippets');
-    if (!snippets && !values['no-snippets'] && existsSync(DEBIAN_SNIPPETS)) snippets = join(DEBIAN_SNIPPETS, 'backsoon');
+    if (!snippets && !values['no-snippets'] && existsSync(DEBIAN_SNIPPETS))
+      snippets = join(DEBIAN_SNIPPETS, 'backsoon');
     if (snippets) {
       snippets = resolve(snippets);
       const replaced = await installSnippets(join(pkg, 'nginx-snippets'), snippets);
       io.out(`  nginx snippets ${replaced ? 'upgraded' : 'installed'} in ${snippets}/\n`);
     } else {
       snippets = join(DEBIAN_SNIPPETS, 'backsoon');
-      io.out(`  nginx snippets not copied${values['no-snippets'] ? '' : ` (no ${DEBIAN_SNIPPETS}/: give --snippets DIR)`}; the lines below assume ${snippets}/\n`);
+      io.out(
+        `  nginx snippets not copied${values['no-snippets'] ? '' : ` (no ${DEBIAN_SNIPPETS}/: give --snippets DIR)`}; the lines below assume ${snippets}/\n`,
+      );
     }
 
     const server = includePath(snippets, 'server/backsoon.conf');

@@ -1,5 +1,12 @@
 import { parseCommandLine, stringOption, type Command } from '../command.js';
-import { down as switchDown, maintenanceInfoJson, parseUntil, relativeTime, status as readStatus, up as switchUp } from '../maintenance.js';
+import {
+  down as switchDown,
+  maintenanceInfoJson,
+  parseUntil,
+  relativeTime,
+  status as readStatus,
+  up as switchUp,
+} from '../maintenance.js';
 import { PAGE_FOLDER } from '../install.js';
 import { siteRoot } from './site-root.js';
 
@@ -27,7 +34,11 @@ export const down: Command = {
   summary: 'switch planned maintenance on (503 and the maintenance page)',
   help: downHelp,
   async run(args, io) {
-    const { values, help } = parseCommandLine(this, args, { message: { type: 'string' }, until: { type: 'string' }, root: { type: 'string' } });
+    const { values, help } = parseCommandLine(this, args, {
+      message: { type: 'string' },
+      until: { type: 'string' },
+      root: { type: 'string' },
+    });
     if (help) {
       io.out(downHelp);
       return 0;
@@ -39,7 +50,9 @@ export const down: Command = {
     const info = message === undefined && until === undefined ? undefined : maintenanceInfoJson(message, until, now);
     const root = siteRoot(stringOption(values, 'root'), io);
     await switchDown(root, info);
-    io.out(`Maintenance is on for ${root}${until ? `, announced until ${until.toISOString()} (${relativeTime(until.getTime(), now)})` : ''}.\n`);
+    io.out(
+      `Maintenance is on for ${root}${until ? `, announced until ${until.toISOString()} (${relativeTime(until.getTime(), now)})` : ''}.\n`,
+    );
     io.out('Visitors get the maintenance page (503); switch it off with: backsoon up\n');
     return 0;
   },
@@ -67,7 +80,11 @@ export const up: Command = {
     }
     const root = siteRoot(stringOption(values, 'root'), io);
     const wasOn = await switchUp(root);
-    io.out(wasOn ? `Maintenance is off for ${root}: visitors go back by themselves.\n` : `Maintenance was not on for ${root}.\n`);
+    io.out(
+      wasOn
+        ? `Maintenance is off for ${root}: visitors go back by themselves.\n`
+        : `Maintenance was not on for ${root}.\n`,
+    );
     return 0;
   },
 };
@@ -94,15 +111,19 @@ export const status: Command = {
     const root = siteRoot(stringOption(values, 'root'), io);
     const now = io.now();
     const s = await readStatus(root, now);
-    if (!s.installed) io.out(`The page is not installed in ${root}/${PAGE_FOLDER}/ (backsoon install --root ${root}).\n`);
+    if (!s.installed)
+      io.out(`The page is not installed in ${root}/${PAGE_FOLDER}/ (backsoon install --root ${root}).\n`);
     if (!s.since) {
       io.out(`Maintenance is off for ${root}.\n`);
       return 0;
     }
-    io.out(`Maintenance is on for ${root}, since ${s.since.toISOString()} (${relativeTime(s.since.getTime(), now)}).\n`);
+    io.out(
+      `Maintenance is on for ${root}, since ${s.since.toISOString()} (${relativeTime(s.since.getTime(), now)}).\n`,
+    );
     if (s.message) io.out(`  message: ${s.message}\n`);
     if (s.until) io.out(`  until:   ${s.until.toISOString()} (${relativeTime(s.until.getTime(), now)})\n`);
-    if (s.infoIgnored) io.out('  maintenance.json has values the page ignores (malformed, too long, or an end out of range)\n');
+    if (s.infoIgnored)
+      io.out('  maintenance.json has values the page ignores (malformed, too long, or an end out of range)\n');
     return 0;
   },
 };

@@ -24,6 +24,10 @@ export function siteRoot(option: string | undefined, io: Io): string {
     io.err(`(the root of nginx's server block with backsoon: ${roots[0]})\n`);
     return roots[0]!;
   }
-  if (roots.length > 1) throw new CliError(`nginx has several roots with backsoon: ${roots.join(', ')}: give --root DIR`, 2);
-  throw new CliError('no --root given, no BACKSOON_ROOT set, and nginx -T shows no server block with backsoon: give --root DIR', 2);
+  if (roots.length > 1)
+    throw new CliError(`nginx has several roots with backsoon: ${roots.join(', ')}: give --root DIR`, 2);
+  throw new CliError(
+    'no --root given, no BACKSOON_ROOT set, and nginx -T shows no server block with backsoon: give --root DIR',
+    2,
+  );
 }

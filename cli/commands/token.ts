@@ -26,7 +26,8 @@ export const token: Command = {
     }
     const lengthText = stringOption(values, 'length');
     const length = lengthText === undefined ? DEFAULT_TOKEN_LENGTH : Number(lengthText);
-    if (lengthText !== undefined && !/^\d+$/.test(lengthText)) throw new CliError(`--length ${lengthText}: a whole number of characters`, 2);
+    if (lengthText !== undefined && !/^\d+$/.test(lengthText))
+      throw new CliError(`--length ${lengthText}: a whole number of characters`, 2);
     const value = makeToken(length);
     io.out(`${value}
 

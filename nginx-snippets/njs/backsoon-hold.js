@@ -46,10 +46,10 @@ var UNITS = { ms: 1, s: 1000, m: 60000 };
  * @returns {number} milliseconds
  */
 function parseDuration(text, fallback) {
-    if (typeof text !== 'string') return fallback;
-    var match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-    if (!match) return fallback;
-    return Math.round(Number(match[1]) * UNITS[match[2] || 's']);
+  if (typeof text !== 'string') return fallback;
+  var match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
+  if (!match) return fallback;
+  return Math.round(Number(match[1]) * UNITS[match[2] || 's']);
 }
 
 /**
@@ -60,10 +60,10 @@ function parseDuration(text, fallback) {
  * @returns {{ holdFor: number, every: number }} milliseconds
  */
 function holdSettings(holdFor, holdEvery) {
-    return {
-        holdFor: Math.min(MAX_HOLD_FOR, Math.max(0, parseDuration(holdFor, DEFAULT_HOLD_FOR))),
-        every: Math.max(MIN_HOLD_EVERY, parseDuration(holdEvery, DEFAULT_HOLD_EVERY)),
-    };
+  return {
+    holdFor: Math.min(MAX_HOLD_FOR, Math.max(0, parseDuration(holdFor, DEFAULT_HOLD_FOR))),
+    every: Math.max(MIN_HOLD_EVERY, parseDuration(holdEvery, DEFAULT_HOLD_EVERY)),
+  };
 }
 
 /**
@@ -75,9 +75,9 @@ function holdSettings(holdFor, holdEvery) {
  * @returns {string[]}
  */
 function lastPass(value) {
-    if (typeof value !== 'string' || value === '') return [];
-    var passes = value.split(' : ');
-    return passes[passes.length - 1].split(', ');
+  if (typeof value !== 'string' || value === '') return [];
+  var passes = value.split(' : ');
+  return passes[passes.length - 1].split(', ');
 }
 
 /**
@@ -90,12 +90,12 @@ function lastPass(value) {
  * @returns {boolean}
  */
 function neverConnected(connectTimes) {
-    var entries = lastPass(connectTimes);
-    if (entries.length === 0) return false;
-    for (var i = 0; i < entries.length; i++) {
-        if (entries[i] !== '-') return false;
-    }
-    return true;
+  var entries = lastPass(connectTimes);
+  if (entries.length === 0) return false;
+  for (var i = 0; i < entries.length; i++) {
+    if (entries[i] !== '-') return false;
+  }
+  return true;
 }
 
 /**
@@ -105,9 +105,9 @@ function neverConnected(connectTimes) {
  * @returns {number}
  */
 function lastStatus(statuses) {
-    var entries = lastPass(statuses);
-    var status = Number(entries[entries.length - 1]);
-    return status === 502 || status === 504 ? status : 502;
+  var entries = lastPass(statuses);
+  var status = Number(entries[entries.length - 1]);
+  return status === 502 || status === 504 ? status : 502;
 }
 
 /**
@@ -125,10 +125,10 @@ function lastStatus(statuses) {
  * @returns {boolean}
  */
 function mayHold(method, upgrade, accept) {
-    if (method !== 'GET' && method !== 'HEAD') return false;
-    if (upgrade) return false;
-    if (accept && /^\s*text\/event-stream\s*(;|$)/i.test(accept)) return false;
-    return true;
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (upgrade) return false;
+  if (accept && /^\s*text\/event-stream\s*(;|$)/i.test(accept)) return false;
+  return true;
 }
 
 /**
@@ -141,13 +141,13 @@ function mayHold(method, upgrade, accept) {
  * @returns {number}
  */
 function nextDelay(elapsed, settings) {
-    var left = settings.holdFor - elapsed;
-    if (left <= 0) return -1;
-    return Math.min(settings.every, left);
+  var left = settings.holdFor - elapsed;
+  if (left <= 0) return -1;
+  return Math.min(settings.every, left);
 }
 
 /** Response headers that belong to one connection, not to the answer. */
-var HOP_BY_HOP = { 'connection': 1, 'keep-alive': 1, 'transfer-encoding': 1, 'content-length': 1 };
+var HOP_BY_HOP = { connection: 1, 'keep-alive': 1, 'transfer-encoding': 1, 'content-length': 1 };
 
 /** Statuses whose `r.return()` text is taken for the Location, not the body. */
 var REDIRECTS = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
@@ -157,8 +157,8 @@ var REDIRECTS = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
  * or undefined when it is not valid UTF-8.
  */
 function bodyText(reply, body) {
-    var text = reply.responseText;
-    return typeof text === 'string' && Buffer.from(text).equals(body) ? text : undefined;
+  var text = reply.responseText;
+  return typeof text === 'string' && Buffer.from(text).equals(body) ? text : undefined;
 }
 
 /**
@@ -166,31 +166,31 @@ function bodyText(reply, body) {
  * status, headers and body. nginx adds a Content-Length of its own.
  */
 function deliver(r, reply) {
-    var body = reply.responseBuffer;
-    var withBody = r.method !== 'HEAD' && body !== undefined && body.length > 0;
-    // njs 0.7's r.send() takes strings only and r.return() takes a
-    // redirect's text for its Location: a redirect's body goes out as
-    // text, or nginx writes its own when that text is not UTF-8.
-    var text = withBody && REDIRECTS[reply.status] ? bodyText(reply, body) : undefined;
-    var nginxBody = withBody && REDIRECTS[reply.status] && text === undefined;
-    for (var name in reply.headersOut) {
-        var lower = name.toLowerCase();
-        if (HOP_BY_HOP[lower] || (nginxBody && lower === 'location')) continue;
-        r.headersOut[name] = reply.headersOut[name];
-    }
-    if (nginxBody) {
-        r.return(reply.status, reply.headersOut['Location'] || '');
-    } else if (withBody && text === undefined) {
-        r.return(reply.status, body);
-    } else {
-        // A HEAD keeps the app's own length of the body it would have sent.
-        var length = r.method === 'HEAD' ? reply.headersOut['Content-Length'] : String(withBody ? body.length : 0);
-        if (length !== undefined) r.headersOut['Content-Length'] = length;
-        r.status = reply.status;
-        r.sendHeader();
-        if (withBody) r.send(text);
-        r.finish();
-    }
+  var body = reply.responseBuffer;
+  var withBody = r.method !== 'HEAD' && body !== undefined && body.length > 0;
+  // njs 0.7's r.send() takes strings only and r.return() takes a
+  // redirect's text for its Location: a redirect's body goes out as
+  // text, or nginx writes its own when that text is not UTF-8.
+  var text = withBody && REDIRECTS[reply.status] ? bodyText(reply, body) : undefined;
+  var nginxBody = withBody && REDIRECTS[reply.status] && text === undefined;
+  for (var name in reply.headersOut) {
+    var lower = name.toLowerCase();
+    if (HOP_BY_HOP[lower] || (nginxBody && lower === 'location')) continue;
+    r.headersOut[name] = reply.headersOut[name];
+  }
+  if (nginxBody) {
+    r.return(reply.status, reply.headersOut['Location'] || '');
+  } else if (withBody && text === undefined) {
+    r.return(reply.status, body);
+  } else {
+    // A HEAD keeps the app's own length of the body it would have sent.
+    var length = r.method === 'HEAD' ? reply.headersOut['Content-Length'] : String(withBody ? body.length : 0);
+    if (length !== undefined) r.headersOut['Content-Length'] = length;
+    r.status = reply.status;
+    r.sendHeader();
+    if (withBody) r.send(text);
+    r.finish();
+  }
 }
 
 /**
@@ -200,50 +200,52 @@ function deliver(r, reply) {
  * request a third more memory.
  */
 function hold(r) {
-    var status = lastStatus(r.variables.upstream_status);
-    if (r.uri.indexOf('/__backsoon/') === 0
-        || !neverConnected(r.variables.upstream_connect_time)
-        || !mayHold(r.method, r.headersIn['Upgrade'], r.headersIn['Accept'])) {
-        r.return(status);
-        return;
-    }
-    var settings = holdSettings(r.variables.backsoon_hold_for, r.variables.backsoon_hold_every);
-    var options = { args: r.variables.args || '', method: r.method };
-    var started = Date.now();
-    var tries = 0;
+  var status = lastStatus(r.variables.upstream_status);
+  if (
+    r.uri.indexOf('/__backsoon/') === 0 ||
+    !neverConnected(r.variables.upstream_connect_time) ||
+    !mayHold(r.method, r.headersIn['Upgrade'], r.headersIn['Accept'])
+  ) {
+    r.return(status);
+    return;
+  }
+  var settings = holdSettings(r.variables.backsoon_hold_for, r.variables.backsoon_hold_every);
+  var options = { args: r.variables.args || '', method: r.method };
+  var started = Date.now();
+  var tries = 0;
 
-    function wait() {
-        var delay = nextDelay(Date.now() - started, settings);
-        if (delay < 0) {
-            // Held for the whole time: backsoon's page, through the server's error_page.
-            r.return(status);
-            return;
-        }
-        setTimeout(tryAgain, delay);
+  function wait() {
+    var delay = nextDelay(Date.now() - started, settings);
+    if (delay < 0) {
+      // Held for the whole time: backsoon's page, through the server's error_page.
+      r.return(status);
+      return;
     }
+    setTimeout(tryAgain, delay);
+  }
 
-    function tryAgain() {
-        // A try that fails before the app answers comes back through
-        // @backsoon_hold, which marks it (variables are shared between a
-        // request and its subrequests; the app cannot set them) and ends
-        // it without running this script again.
-        r.variables.backsoon_hold_tries = String(++tries);
-        r.variables.backsoon_hold_failed = '';
-        r.subrequest(r.uri, options, answered);
+  function tryAgain() {
+    // A try that fails before the app answers comes back through
+    // @backsoon_hold, which marks it (variables are shared between a
+    // request and its subrequests; the app cannot set them) and ends
+    // it without running this script again.
+    r.variables.backsoon_hold_tries = String(++tries);
+    r.variables.backsoon_hold_failed = '';
+    r.subrequest(r.uri, options, answered);
+  }
+
+  function answered(reply) {
+    if (!r.variables.backsoon_hold_failed) {
+      deliver(r, reply);
+    } else if (!neverConnected(reply.variables.upstream_connect_time)) {
+      // The app got the request and failed: it is never sent again.
+      r.return(lastStatus(reply.variables.upstream_status));
+    } else {
+      wait();
     }
+  }
 
-    function answered(reply) {
-        if (!r.variables.backsoon_hold_failed) {
-            deliver(r, reply);
-        } else if (!neverConnected(reply.variables.upstream_connect_time)) {
-            // The app got the request and failed: it is never sent again.
-            r.return(lastStatus(reply.variables.upstream_status));
-        } else {
-            wait();
-        }
-    }
-
-    wait();
+  wait();
 }
 
 export default { hold, parseDuration, holdSettings, neverConnected, lastStatus, mayHold, nextDelay };

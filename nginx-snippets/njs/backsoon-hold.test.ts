@@ -18,7 +18,8 @@ describe('parseDuration', () => {
   });
 
   it('falls back on absent or malformed values', () => {
-    for (const text of [undefined, '', 'soon', '5 sec', '-1s', '5h', '1e3']) expect(hold.parseDuration(text, 42)).toBe(42);
+    for (const text of [undefined, '', 'soon', '5 sec', '-1s', '5h', '1e3'])
+      expect(hold.parseDuration(text, 42)).toBe(42);
   });
 });
 
@@ -29,9 +30,12 @@ describe('holdSettings', () => {
 
   it('has the defaults that http/backsoon-hold.conf declares', () => {
     const conf = readFileSync(join(SNIPPETS, 'http/backsoon-hold.conf'), 'utf8');
-    const declared = (name: string): string | undefined => new RegExp(`^js_var \\$${name} (\\S+);$`, 'm').exec(conf)?.[1];
+    const declared = (name: string): string | undefined =>
+      new RegExp(`^js_var \\$${name} (\\S+);$`, 'm').exec(conf)?.[1];
     expect(declared('backsoon_hold_for')).toBeDefined();
-    expect(hold.holdSettings(declared('backsoon_hold_for'), declared('backsoon_hold_every'))).toEqual(hold.holdSettings(undefined, undefined));
+    expect(hold.holdSettings(declared('backsoon_hold_for'), declared('backsoon_hold_every'))).toEqual(
+      hold.holdSettings(undefined, undefined),
+    );
   });
 
   it('caps the hold at a minute and the pace at 50 ms', () => {
@@ -80,7 +84,8 @@ describe('mayHold', () => {
   });
 
   it('never holds a form or any other method', () => {
-    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) expect(hold.mayHold(method, undefined, 'text/html')).toBe(false);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+      expect(hold.mayHold(method, undefined, 'text/html')).toBe(false);
   });
 
   it('never holds an upgrade or an event stream, whose answers cannot be read whole', () => {

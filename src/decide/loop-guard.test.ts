@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BOUNCE_WINDOW, RETURN_RECORD_KEY, bouncesOnArrival, readReturnRecord, writeReturnRecord } from './loop-guard.js';
+import {
+  BOUNCE_WINDOW,
+  RETURN_RECORD_KEY,
+  bouncesOnArrival,
+  readReturnRecord,
+  writeReturnRecord,
+} from './loop-guard.js';
 
 const url = 'http://example.test/deep/path?q=1#section';
 
@@ -25,7 +31,10 @@ describe('bouncesOnArrival', () => {
 describe('the stored record', () => {
   it('round-trips through storage and survives storage that throws or holds junk', () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    };
     writeReturnRecord(storage, { url, at: 5, bounces: 1 });
     expect(readReturnRecord(storage)).toEqual({ url, at: 5, bounces: 1 });
     store.set(RETURN_RECORD_KEY, '{not json');

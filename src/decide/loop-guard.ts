@@ -28,8 +28,11 @@ function isReturnRecord(value: unknown): value is ReturnRecord {
   const r = value as Record<string, unknown>;
   return (
     typeof r.url === 'string' &&
-    typeof r.at === 'number' && Number.isFinite(r.at) &&
-    typeof r.bounces === 'number' && Number.isInteger(r.bounces) && r.bounces >= 0
+    typeof r.at === 'number' &&
+    Number.isFinite(r.at) &&
+    typeof r.bounces === 'number' &&
+    Number.isInteger(r.bounces) &&
+    r.bounces >= 0
   );
 }
 

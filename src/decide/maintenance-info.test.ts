@@ -5,11 +5,15 @@ const now = Date.parse('2026-11-21T14:00:00Z');
 
 describe('parseMaintenanceInfo', () => {
   it('reads a message and an end time', () => {
-    expect(parseMaintenanceInfo('{"message":"Moving to a faster database.","until":"2026-11-21T14:30:00Z"}', now)).toEqual({
+    expect(
+      parseMaintenanceInfo('{"message":"Moving to a faster database.","until":"2026-11-21T14:30:00Z"}', now),
+    ).toEqual({
       message: { '*': 'Moving to a faster database.' },
       until: Date.parse('2026-11-21T14:30:00Z'),
     });
-    expect(parseMaintenanceInfo('{"until":"2026-11-21T15:30:00+01:00"}', now).until).toBe(Date.parse('2026-11-21T14:30:00Z'));
+    expect(parseMaintenanceInfo('{"until":"2026-11-21T15:30:00+01:00"}', now).until).toBe(
+      Date.parse('2026-11-21T14:30:00Z'),
+    );
   });
 
   it('reads one message per language and picks the visitor’s', () => {
@@ -21,7 +25,17 @@ describe('parseMaintenanceInfo', () => {
   });
 
   it('ignores a malformed, oversized or out-of-range file, and keeps what is sound', () => {
-    for (const text of ['', 'nope', '[]', 'null', '"x"', '{"message":42}', '{"message":"ok"', '{"message":"ok', 'x'.repeat(MAX_INFO_CHARS + 1)]) {
+    for (const text of [
+      '',
+      'nope',
+      '[]',
+      'null',
+      '"x"',
+      '{"message":42}',
+      '{"message":"ok"',
+      '{"message":"ok',
+      'x'.repeat(MAX_INFO_CHARS + 1),
+    ]) {
       expect(parseMaintenanceInfo(text, now), text.slice(0, 20)).toEqual({});
     }
     expect(parseMaintenanceInfo(JSON.stringify({ message: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }), now)).toEqual({});
@@ -32,7 +46,10 @@ describe('parseMaintenanceInfo', () => {
   });
 
   it('keeps hostile text as plain text and strips control and bidi characters', () => {
-    const info = parseMaintenanceInfo(JSON.stringify({ message: '<img src=x onerror=alert(1)>\u202e\u0007 back soon' }), now);
+    const info = parseMaintenanceInfo(
+      JSON.stringify({ message: '<img src=x onerror=alert(1)>\u202e\u0007 back soon' }),
+      now,
+    );
     expect(info.message).toEqual({ '*': '<img src=x onerror=alert(1)> back soon' });
   });
 });

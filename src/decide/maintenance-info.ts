@@ -32,8 +32,11 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 function cleanMessage(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   // Control characters (bidi overrides included) have no place in a notice.
-  // eslint-disable-next-line no-control-regex -- control characters are what it removes
-  const text = value.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = value
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text !== '' && text.length <= MAX_MESSAGE_CHARS ? text : undefined;
 }
 
@@ -83,7 +86,11 @@ export async function fetchMaintenanceInfo(
   signal?: AbortSignal,
 ): Promise<MaintenanceInfo> {
   try {
-    const response = await fetch(PATHS.maintenanceInfo, { cache: 'no-store', credentials: 'omit', signal: signal ?? null });
+    const response = await fetch(PATHS.maintenanceInfo, {
+      cache: 'no-store',
+      credentials: 'omit',
+      signal: signal ?? null,
+    });
     if (!response.ok) return {};
     const length = Number(response.headers.get('Content-Length'));
     if (length > MAX_INFO_CHARS) return {};

@@ -18,7 +18,9 @@ describe('resolvePollOptions', () => {
     expect(() => resolvePollOptions({ minTimeout: Number.NaN })).toThrow(/option "minTimeout" must be a finite number/);
     expect(() => resolvePollOptions({ factor: 0.5 })).toThrow(/option "factor"/);
     expect(() => resolvePollOptions({ timeout: '5' })).toThrow(/option "timeout" must be a finite number \(got 5\)/);
-    expect(() => resolvePollOptions({ maxTimeout: 500 })).toThrow(/option "maxTimeout" must be a number of at least minTimeout/);
+    expect(() => resolvePollOptions({ maxTimeout: 500 })).toThrow(
+      /option "maxTimeout" must be a number of at least minTimeout/,
+    );
   });
 });
 
@@ -52,7 +54,12 @@ describe("the README's Options table", () => {
     return section
       .split('\n')
       .filter((line) => line.startsWith('| `'))
-      .map((line) => line.split('|').slice(1, 4).map((cell) => cell.trim()));
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, 4)
+          .map((cell) => cell.trim()),
+      );
   }
 
   it('lists every option of POLL_OPTIONS, in its order, and nothing else', () => {
@@ -66,6 +73,8 @@ describe("the README's Options table", () => {
       // "7 200 000 (2 h)" → 7200000
       Number(given!.replace(/\(.*\)/, '').replace(/\s/g, '')),
     ]);
-    expect(rows).toEqual(POLL_OPTION_NAMES.map((name) => [`\`${name}\``, `\`${attributeName(name)}\``, DEFAULT_POLL_OPTIONS[name]]));
+    expect(rows).toEqual(
+      POLL_OPTION_NAMES.map((name) => [`\`${name}\``, `\`${attributeName(name)}\``, DEFAULT_POLL_OPTIONS[name]]),
+    );
   });
 });

@@ -22,7 +22,8 @@ interface OptionSpec {
 const positive: Rule = (v) => (v > 0 ? undefined : 'a number greater than 0');
 const nonNegative: Rule = (v) => (v >= 0 ? undefined : 'a number of 0 or more');
 const wholePositive: Rule = (v) => (Number.isInteger(v) && v > 0 ? undefined : 'a whole number greater than 0');
-const atLeastMinTimeout: Rule = (v, o) => (v >= o.minTimeout ? undefined : `a number of at least minTimeout (${o.minTimeout})`);
+const atLeastMinTimeout: Rule = (v, o) =>
+  v >= o.minTimeout ? undefined : `a number of at least minTimeout (${o.minTimeout})`;
 
 /**
  * Every option, in the order the README lists them. The doc comment of an
@@ -134,7 +135,9 @@ export function attributeName(option: string): string {
 
 /** A wrong value as the error message shows it: text as it was written, anything else as JSON. */
 function shown(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 /**
@@ -143,7 +146,8 @@ function shown(value: unknown): string {
  */
 export function resolvePollOptions(input: Partial<Record<string, unknown>> = {}): PollOptions {
   for (const name of Object.keys(input)) {
-    if (!(POLL_OPTION_NAMES as readonly string[]).includes(name)) throw new TypeError(`backsoon: unknown poll option "${name}"`);
+    if (!(POLL_OPTION_NAMES as readonly string[]).includes(name))
+      throw new TypeError(`backsoon: unknown poll option "${name}"`);
   }
   const merged: PollOptions = { ...DEFAULT_POLL_OPTIONS };
   for (const name of POLL_OPTION_NAMES) {

@@ -12,7 +12,10 @@ const delay = (...args: Parameters<typeof planWait>): number => planWait(...args
 describe('planWait', () => {
   it('checks every minTimeout during the quick phase, without drawing randomness or stepping the backoff', () => {
     for (const elapsed of [0, 1000, defaults.quickPeriod - 1]) {
-      expect(planWait({ elapsed, step: 0, bounces: 0 }, defaults, never)).toEqual({ delay: defaults.minTimeout, advances: false });
+      expect(planWait({ elapsed, step: 0, bounces: 0 }, defaults, never)).toEqual({
+        delay: defaults.minTimeout,
+        advances: false,
+      });
     }
   });
 
@@ -97,7 +100,7 @@ describe('the schedule as a whole', () => {
     // changes these totals. If the schedule changed on purpose, record the
     // new totals here and run the benchmarks again.
     const random = seeded(1);
-    const pick = <T,>(choices: readonly T[]): T => choices[Math.floor(random() * choices.length)]!;
+    const pick = <T>(choices: readonly T[]): T => choices[Math.floor(random() * choices.length)]!;
     const optionSets: readonly PollOptions[] = [
       defaults,
       { ...defaults, maxTimeout: 3000 },

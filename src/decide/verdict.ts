@@ -33,7 +33,11 @@ export interface ResponseLike {
 export function verdictFromResponse(response: ResponseLike, now: number): Verdict {
   const marker = response.headers.get(MARKER_HEADER);
   if (marker === null) return { down: false };
-  return { down: true, kind: readMarker(marker), retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now) };
+  return {
+    down: true,
+    kind: readMarker(marker),
+    retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now),
+  };
 }
 
 /**

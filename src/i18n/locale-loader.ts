@@ -14,7 +14,7 @@ export const LOCALE_TIMEOUT = 2000;
 export function isCompleteMessages(value: unknown, reference: Messages): value is Messages {
   if (typeof value !== 'object' || value === null) return false;
   const table = value as Record<string, unknown>;
-  return Object.keys(reference).every((key) => typeof table[key] === 'string' && (table[key]).trim() !== '');
+  return Object.keys(reference).every((key) => typeof table[key] === 'string' && table[key].trim() !== '');
 }
 
 /** The strings of one language, or undefined when the file is missing, slow or incomplete. */

@@ -1,13 +1,29 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
-import { announcement, bodyText, formNotice, heading, maintenanceLine, statusLine, type Copy, type PageKind } from './copy.js';
+import {
+  announcement,
+  bodyText,
+  formNotice,
+  heading,
+  maintenanceLine,
+  statusLine,
+  type Copy,
+  type PageKind,
+} from './copy.js';
 import { loadMessages } from '../i18n/locale-loader.js';
 import { formState, type FormState } from '../decide/lost-form.js';
 import { pickLocale } from '../i18n/locale.js';
 import { messageFor } from '../decide/maintenance-info.js';
 import { PollController, type PollEventDetail } from '../poll/poll-controller.js';
-import { DEFAULT_POLL_OPTIONS, POLL_OPTION_NAMES, POLL_OPTIONS, attributeName, resolvePollOptions, type PollOptions } from '../decide/poll-options.js';
+import {
+  DEFAULT_POLL_OPTIONS,
+  POLL_OPTION_NAMES,
+  POLL_OPTIONS,
+  attributeName,
+  resolvePollOptions,
+  type PollOptions,
+} from '../decide/poll-options.js';
 import { reloadAsGet } from '../decide/return-to.js';
 import { styles } from './backsoon-page.styles.js';
 
@@ -123,12 +139,14 @@ export class BacksoonPage extends LitElement {
         ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
         ${notice === undefined ? nothing : html`<p class="notice" part="notice">${notice}</p>`}
-        ${status === undefined
-          ? nothing
-          : html`<p class="status" part="status">
-              <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
-              <span>${status}</span>
-            </p>`}
+        ${
+          status === undefined
+            ? nothing
+            : html`<p class="status" part="status">
+                <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
+                <span>${status}</span>
+              </p>`
+        }
         <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, form)}</p>
         <div class="actions">${this.renderActions()}</div>
       </div>
@@ -151,12 +169,22 @@ export class BacksoonPage extends LitElement {
     if (state === 'back' && this.form === 'none') return nothing;
     const [label, action, secondary] =
       state === 'back'
-        ? [m.backToForm, this.onBackToForm, html`<button type="button" part="button" class="secondary" @click=${this.onReload}>${m.reloadPage}</button>`]
+        ? [
+            m.backToForm,
+            this.onBackToForm,
+            html`<button type="button" part="button" class="secondary" @click=${this.onReload}>
+              ${m.reloadPage}
+            </button>`,
+          ]
         : state === 'gave-up'
           ? [m.tryAgain, this.onCheckNow, nothing]
           : state === 'stopped'
             ? [m.resume, this.onCheckNow, nothing]
-            : [m.tryNow, this.onCheckNow, html`<button type="button" part="button" class="secondary" @click=${this.onStop}>${m.stop}</button>`];
+            : [
+                m.tryNow,
+                this.onCheckNow,
+                html`<button type="button" part="button" class="secondary" @click=${this.onStop}>${m.stop}</button>`,
+              ];
     return html`<button type="button" part="button primary" @click=${action}>${label}</button>${secondary}`;
   }
 

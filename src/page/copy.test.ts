@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { announcement, bodyText, clockLocale, formatClock, formatDuration, formNotice, heading, maintenanceLine, statusLine, type Copy } from './copy.js';
+import {
+  announcement,
+  bodyText,
+  clockLocale,
+  formatClock,
+  formatDuration,
+  formNotice,
+  heading,
+  maintenanceLine,
+  statusLine,
+  type Copy,
+} from './copy.js';
 import type { PollState } from '../poll/poller.js';
 import { BUILT_IN_LOCALES } from '../i18n/locales/index.js';
 import de from '../i18n/locales/de.js';
@@ -20,9 +31,15 @@ const snap = (s: Partial<PollSnapshot>): PollSnapshot => ({
 
 describe('status text', () => {
   it('counts down to the next check and numbers it', () => {
-    expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 3_500, EN, 'none')).toBe('Checking again in 7 sec · attempt 4');
-    expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 9_999, EN, 'none')).toBe('Checking again in 1 sec · attempt 4');
-    expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 3_500, DE, 'none')).toBe('Nächste Prüfung in 7 Sek. · Versuch 4');
+    expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 3_500, EN, 'none')).toBe(
+      'Checking again in 7 sec · attempt 4',
+    );
+    expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 9_999, EN, 'none')).toBe(
+      'Checking again in 1 sec · attempt 4',
+    );
+    expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 3_500, DE, 'none')).toBe(
+      'Nächste Prüfung in 7 Sek. · Versuch 4',
+    );
   });
 
   it('says when it gave up or was stopped, and what happens once the site is back', () => {
@@ -51,10 +68,16 @@ describe('what the page says, by state', () => {
 
   it('promises to take the visitor back only while it checks, and never after a form', () => {
     for (const state of CHECKING) {
-      expect(bodyText(state, 'crash', 'none', EN)).toBe('The site is restarting or briefly unavailable. Keep this page open: it checks by itself and takes you back to where you were as soon as the site answers.');
-      expect(bodyText(state, 'maintenance', 'none', EN)).toMatch(/^We are making improvements\. Keep this page open: it checks by itself and takes you back/);
+      expect(bodyText(state, 'crash', 'none', EN)).toBe(
+        'The site is restarting or briefly unavailable. Keep this page open: it checks by itself and takes you back to where you were as soon as the site answers.',
+      );
+      expect(bodyText(state, 'maintenance', 'none', EN)).toMatch(
+        /^We are making improvements\. Keep this page open: it checks by itself and takes you back/,
+      );
       for (const form of ['not-sent', 'maybe-sent'] as const) {
-        expect(bodyText(state, 'crash', form, EN)).toBe('The site is restarting or briefly unavailable. Keep this page open: it checks by itself and tells you as soon as the site answers.');
+        expect(bodyText(state, 'crash', form, EN)).toBe(
+          'The site is restarting or briefly unavailable. Keep this page open: it checks by itself and tells you as soon as the site answers.',
+        );
       }
     }
   });
@@ -81,7 +104,9 @@ describe('what the page says, by state', () => {
   it('tells a form that was not sent from one that may have been received, while away and once back', () => {
     expect(formNotice('waiting', 'none', EN)).toBeUndefined();
     expect(formNotice('back', 'none', EN)).toBeUndefined();
-    expect(formNotice('waiting', 'not-sent', EN)).toMatch(/^Your form was not sent: the site did not receive it\. You can send it again/);
+    expect(formNotice('waiting', 'not-sent', EN)).toMatch(
+      /^Your form was not sent: the site did not receive it\. You can send it again/,
+    );
     expect(formNotice('back', 'not-sent', EN)).toBe('Your form was not sent: you can send it again.');
     for (const state of ['waiting', 'stopped', 'back'] as const) {
       const maybe = formNotice(state, 'maybe-sent', EN);
@@ -100,9 +125,16 @@ describe('what the page says, by state', () => {
         expect(body, tag).not.toContain('{');
       }
       // Every language tells the cases apart, while away and once back.
-      const notices = new Set((['waiting', 'back'] as const).flatMap((state) => [formNotice(state, 'not-sent', copy), formNotice(state, 'maybe-sent', copy)]));
+      const notices = new Set(
+        (['waiting', 'back'] as const).flatMap((state) => [
+          formNotice(state, 'not-sent', copy),
+          formNotice(state, 'maybe-sent', copy),
+        ]),
+      );
       expect(notices.size, tag).toBe(4);
-      const announced = new Set((['none', 'not-sent', 'maybe-sent'] as const).map((form) => announcement(snap({ state: 'back' }), copy, form)));
+      const announced = new Set(
+        (['none', 'not-sent', 'maybe-sent'] as const).map((form) => announcement(snap({ state: 'back' }), copy, form)),
+      );
       expect(announced.size, tag).toBe(3);
       if (tag !== 'en') expect(messages.maybeSentNotice, tag).not.toBe(en.maybeSentNotice);
     }
@@ -114,7 +146,9 @@ describe('maintenance line', () => {
   const until = Date.UTC(2026, 10, 21, 14, 30);
 
   it('gives the clock time and the time left, in the visitor’s language', () => {
-    expect(maintenanceLine(until, now, EN)).toMatch(/^Planned maintenance · back around \d{1,2}:30\s?[AP]M, in about 12 minutes$/);
+    expect(maintenanceLine(until, now, EN)).toMatch(
+      /^Planned maintenance · back around \d{1,2}:30\s?[AP]M, in about 12 minutes$/,
+    );
     expect(maintenanceLine(until, now, DE)).toMatch(/^Geplante Wartung · zurück gegen \d{2}:30, in etwa 12 Minuten$/);
   });
 
@@ -133,7 +167,9 @@ describe('maintenance line', () => {
 describe('clock times', () => {
   const at = Date.UTC(2026, 10, 21, 23, 24);
   const clock = (page: string, visitor: string | undefined): string =>
-    new Intl.DateTimeFormat(clockLocale(page, visitor), { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(at);
+    new Intl.DateTimeFormat(clockLocale(page, visitor), { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(
+      at,
+    );
 
   it('follow the visitor’s locale when it is a form of the page’s language', () => {
     expect(clock('en', 'en-GB')).toBe('23:24');

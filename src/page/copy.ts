@@ -134,7 +134,11 @@ export function announcement(snapshot: PollSnapshot, copy: Copy, form: FormState
     case 'stopped':
       return m.announceStopped;
     case 'back':
-      return form === 'not-sent' ? m.announceBackUnsent : form === 'maybe-sent' ? m.announceBackMaybeSent : m.announceBack;
+      return form === 'not-sent'
+        ? m.announceBackUnsent
+        : form === 'maybe-sent'
+          ? m.announceBackMaybeSent
+          : m.announceBack;
     default:
       return '';
   }

@@ -113,7 +113,10 @@ describe('AppCheck', () => {
   });
 
   it('a visitor waiting for its turn who meets the crash again goes back to the plain probe', async () => {
-    const net = network({ [PROBE_URL]: [probeUp, () => marked()], [ADMIT_URL]: [() => marked('busy'), () => marked()] });
+    const net = network({
+      [PROBE_URL]: [probeUp, () => marked()],
+      [ADMIT_URL]: [() => marked('busy'), () => marked()],
+    });
     const check = new AppCheck('/deep', true);
     await check.run(options(net.fetch));
     expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'crash' });

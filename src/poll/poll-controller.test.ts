@@ -55,7 +55,11 @@ describe('PollController', () => {
   it('starts checking through the shared probe when the host connects', async () => {
     const host = new FakeHost();
     const world = environment(down);
-    const controller = new PollController(host, () => crash, () => world.env);
+    const controller = new PollController(
+      host,
+      () => crash,
+      () => world.env,
+    );
     expect(host.controllers).toEqual([controller]);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
@@ -66,7 +70,14 @@ describe('PollController', () => {
 
   it('redraws the countdown once a second while waiting', async () => {
     const host = new FakeHost();
-    const controller = new PollController(host, () => ({ ...crash, options: { ...DEFAULT_POLL_OPTIONS, quickPeriod: 0, minTimeout: 10_000, maxTimeout: 10_000 } }), () => environment(down).env);
+    const controller = new PollController(
+      host,
+      () => ({
+        ...crash,
+        options: { ...DEFAULT_POLL_OPTIONS, quickPeriod: 0, minTimeout: 10_000, maxTimeout: 10_000 },
+      }),
+      () => environment(down).env,
+    );
     controller.hostConnected();
     const before = host.updates;
     await vi.advanceTimersByTimeAsync(5000);
@@ -77,10 +88,15 @@ describe('PollController', () => {
   it('dispatches bubbling, composed events from the host with attempt and elapsed time', async () => {
     const host = new FakeHost();
     const seen: CustomEvent<PollEventDetail>[] = [];
-    for (const name of ['backsoon-attempt', 'backsoon-back']) host.addEventListener(name, (e) => seen.push(e as CustomEvent<PollEventDetail>));
+    for (const name of ['backsoon-attempt', 'backsoon-back'])
+      host.addEventListener(name, (e) => seen.push(e as CustomEvent<PollEventDetail>));
     let up = false;
     const world = environment(() => (up ? new Response('app', { status: 500 }) : down()));
-    const controller = new PollController(host, () => crash, () => world.env);
+    const controller = new PollController(
+      host,
+      () => crash,
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     up = true;
@@ -96,18 +112,30 @@ describe('PollController', () => {
   it('sends the visitor back by reloading the URL with its fragment, and remembers it for the loop guard', async () => {
     const host = new FakeHost();
     const world = environment(() => new Response('app'));
-    const controller = new PollController(host, () => crash, () => world.env);
+    const controller = new PollController(
+      host,
+      () => crash,
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(world.location.reload).toHaveBeenCalledOnce();
-    expect(JSON.parse(world.store.get(RETURN_RECORD_KEY) ?? '')).toEqual({ url: URL_ASKED, at: Date.now(), bounces: 0 });
+    expect(JSON.parse(world.store.get(RETURN_RECORD_KEY) ?? '')).toEqual({
+      url: URL_ASKED,
+      at: Date.now(),
+      bounces: 0,
+    });
   });
 
   it('slows down when the visitor lands on the page again right after being sent back', async () => {
     const host = new FakeHost();
     const world = environment(down);
     world.store.set(RETURN_RECORD_KEY, JSON.stringify({ url: URL_ASKED, at: Date.now() - 2000, bounces: 0 }));
-    const controller = new PollController(host, () => crash, () => world.env);
+    const controller = new PollController(
+      host,
+      () => crash,
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(world.fetch).not.toHaveBeenCalled();
@@ -127,7 +155,11 @@ describe('PollController', () => {
     const docRemove = vi.spyOn(world.document, 'removeEventListener');
     const winAdd = vi.spyOn(world.window, 'addEventListener');
     const winRemove = vi.spyOn(world.window, 'removeEventListener');
-    const controller = new PollController(host, () => crash, () => world.env);
+    const controller = new PollController(
+      host,
+      () => crash,
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('checking');
@@ -150,7 +182,11 @@ describe('PollController', () => {
         ? new Response(JSON.stringify({ message: 'Moving house', until: new Date(until).toISOString() }))
         : new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' } }),
     );
-    const controller = new PollController(host, () => ({ ...crash, kind: 'maintenance' }), () => world.env);
+    const controller = new PollController(
+      host,
+      () => ({ ...crash, kind: 'maintenance' }),
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(0);
     expect(controller.info).toEqual({ message: { '*': 'Moving house' }, until });
@@ -177,7 +213,11 @@ describe('PollController', () => {
       return new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance' } });
     });
     const options = { ...DEFAULT_POLL_OPTIONS, timeout: 3000 };
-    const controller = new PollController(host, () => ({ ...crash, options }), () => world.env);
+    const controller = new PollController(
+      host,
+      () => ({ ...crash, options }),
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('checking');
@@ -199,7 +239,11 @@ describe('PollController', () => {
         ),
     );
     let options = { ...DEFAULT_POLL_OPTIONS, timeout: 3000 };
-    const controller = new PollController(host, () => ({ ...crash, options }), () => world.env);
+    const controller = new PollController(
+      host,
+      () => ({ ...crash, options }),
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000 + 3000);
     expect(controller.snapshot).toMatchObject({ state: 'waiting', attempt: 1 });
@@ -214,7 +258,11 @@ describe('PollController', () => {
   it('never navigates after a form that was not sent', async () => {
     const host = new FakeHost();
     const world = environment(() => new Response('app'));
-    const controller = new PollController(host, () => ({ ...crash, unsent: true }), () => world.env);
+    const controller = new PollController(
+      host,
+      () => ({ ...crash, unsent: true }),
+      () => world.env,
+    );
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('back');

@@ -170,7 +170,9 @@ export class Poller {
       if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) {
         // A visitor given its turn by nginx's admission goes now: the turn is for now.
         const delay =
-          asked || verdict.admitted ? 0 : returnDelay(this.deps.now() - this.startedAt, this.deps.options(), this.deps.random);
+          asked || verdict.admitted
+            ? 0
+            : returnDelay(this.deps.now() - this.startedAt, this.deps.options(), this.deps.random);
         if (delay === 0) this.deps.returnToApp();
         else this.timer = setTimeout(() => this.deps.returnToApp(), delay);
       }

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { PATHS } from '../protocol.js';
 import { createNavigationHandler, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
 
-const PAGE = '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
+const PAGE =
+  '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
 const find = async (url: string): Promise<Response | undefined> =>
-  url === PATHS.crashPage || url === PATHS.maintenancePage ? new Response(PAGE.replace('crash', url.includes('maintenance') ? 'maintenance' : 'crash')) : undefined;
+  url === PATHS.crashPage || url === PATHS.maintenancePage
+    ? new Response(PAGE.replace('crash', url.includes('maintenance') ? 'maintenance' : 'crash'))
+    : undefined;
 
 describe('the worker’s decision', () => {
   it('passes the app’s own responses on, its errors included, and takes over for the marker or no answer', () => {
@@ -22,7 +25,11 @@ describe('the worker’s decision', () => {
   });
 
   it('answers with the cached page and nginx’s own status and Retry-After', async () => {
-    const original = new Response('', { status: 503, statusText: 'Service Unavailable', headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' } });
+    const original = new Response('', {
+      status: 503,
+      statusText: 'Service Unavailable',
+      headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' },
+    });
     const page = await pageResponse('maintenance', original, 'GET', find);
     expect(page?.status).toBe(503);
     expect(page?.headers.get('Retry-After')).toBe('30');
@@ -43,7 +50,10 @@ describe('the worker’s decision', () => {
   // Issue 9, item 1: the worker must not turn nginx's "maybe" into "not sent", nor the reverse.
   it('keeps nginx’s word on whether the form reached the app', async () => {
     for (const sent of ['no', 'maybe'] as const) {
-      const original = new Response(`<backsoon-page request-method="POST" form-sent="${sent}" kind="crash">`, { status: 504, headers: { 'X-Backsoon': 'crash' } });
+      const original = new Response(`<backsoon-page request-method="POST" form-sent="${sent}" kind="crash">`, {
+        status: 504,
+        headers: { 'X-Backsoon': 'crash' },
+      });
       const page = await pageResponse('crash', original, 'POST', find);
       expect(page?.status).toBe(504);
       expect(await page?.text()).toContain(`<backsoon-page request-method="POST" form-sent="${sent}" kind="crash">`);
@@ -61,7 +71,11 @@ describe('the navigation handler', () => {
   type Options = Parameters<ReturnType<typeof createNavigationHandler>>[0];
   /** A navigation's fetch event as the handler sees it: only `preloadResponse` is read. */
   const navigation = (preloadResponse: Promise<Response | undefined>): Options =>
-    ({ request: new Request('http://127.0.0.1/orders?id=7'), event: { preloadResponse }, url: new URL('http://127.0.0.1/orders?id=7') }) as unknown as Options;
+    ({
+      request: new Request('http://127.0.0.1/orders?id=7'),
+      event: { preloadResponse },
+      url: new URL('http://127.0.0.1/orders?id=7'),
+    }) as unknown as Options;
 
   // Issue 9, item 4 (compare Workbox issue 3134): with navigation preload on
   // and the server unreachable, Firefox resolves `preloadResponse` with a

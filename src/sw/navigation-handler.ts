@@ -95,7 +95,12 @@ export function createNavigationHandler(find: (url: string) => Promise<Response 
     }
     const outage = outageOf(response);
     if (outage === undefined && response) return response;
-    const page = await pageResponse(outage ?? 'unreachable', outage === 'unreachable' ? undefined : response, request.method, find);
+    const page = await pageResponse(
+      outage ?? 'unreachable',
+      outage === 'unreachable' ? undefined : response,
+      request.method,
+      find,
+    );
     return page ?? response ?? Response.error();
   };
 }

@@ -25,7 +25,6 @@ export interface RouteOptions {
   navigationPreload: boolean;
 }
 
-
 /**
  * Adds backsoon to a service worker: precaches the pages (each with the
  * revision of its content, so a new build replaces them), answers failed

@@ -23,7 +23,7 @@ self.addEventListener('activate', (event) => {
       for (const key of await caches.keys()) if (key.startsWith(`${CACHE_PREFIX}-`)) await caches.delete(key);
       await self.registration.unregister();
       for (const client of await self.clients.matchAll({ type: 'window' })) {
-        await (client).navigate(client.url).catch(() => undefined);
+        await client.navigate(client.url).catch(() => undefined);
       }
     })(),
   );

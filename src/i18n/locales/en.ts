@@ -6,12 +6,14 @@ export default {
   maintenanceTitle: 'Down for planned maintenance',
   maintenanceReason: 'We are making improvements.',
   backTitle: 'The site is back',
-  bodyReturn: '{reason} Keep this page open: it checks by itself and takes you back to where you were as soon as the site answers.',
+  bodyReturn:
+    '{reason} Keep this page open: it checks by itself and takes you back to where you were as soon as the site answers.',
   bodyForm: '{reason} Keep this page open: it checks by itself and tells you as soon as the site answers.',
   maintenanceUntil: 'Planned maintenance · back around {time}, in about {duration}',
   maintenanceOverdue: 'Planned maintenance · we hoped to be back by {time}: almost there',
   unsentNotice: 'Your form was not sent: the site did not receive it. You can send it again once the site is back.',
-  maybeSentNotice: 'Your form may have reached the site before it stopped answering: check whether it went through before you send it again.',
+  maybeSentNotice:
+    'Your form may have reached the site before it stopped answering: check whether it went through before you send it again.',
   unsentNoticeBack: 'Your form was not sent: you can send it again.',
   maybeSentNoticeBack: 'Your form may have been received: check whether it went through before you send it again.',
   noScript: 'Reload this page in a little while to try again.',

@@ -6,12 +6,14 @@ export default {
   maintenanceTitle: 'Mantenimiento programado',
   maintenanceReason: 'Estamos mejorando el sitio.',
   backTitle: 'El sitio ha vuelto',
-  bodyReturn: '{reason} Deje esta página abierta: comprueba por sí sola y le lleva de vuelta en cuanto el sitio responda.',
+  bodyReturn:
+    '{reason} Deje esta página abierta: comprueba por sí sola y le lleva de vuelta en cuanto el sitio responda.',
   bodyForm: '{reason} Deje esta página abierta: comprueba por sí sola y le avisa en cuanto el sitio responda.',
   maintenanceUntil: 'Mantenimiento programado · volvemos hacia las {time}, en unos {duration}',
   maintenanceOverdue: 'Mantenimiento programado · previsto hasta las {time}: ya casi está',
   unsentNotice: 'Su formulario no se envió: el sitio no lo recibió. Podrá enviarlo de nuevo en cuanto el sitio vuelva.',
-  maybeSentNotice: 'Es posible que su formulario llegara al sitio antes de que dejara de responder: compruebe si se procesó antes de enviarlo de nuevo.',
+  maybeSentNotice:
+    'Es posible que su formulario llegara al sitio antes de que dejara de responder: compruebe si se procesó antes de enviarlo de nuevo.',
   unsentNoticeBack: 'Su formulario no se envió: puede enviarlo de nuevo.',
   maybeSentNoticeBack: 'Es posible que su formulario se recibiera: compruebe si se procesó antes de enviarlo de nuevo.',
   noScript: 'Vuelva a cargar esta página dentro de un rato para intentarlo de nuevo.',
@@ -32,5 +34,6 @@ export default {
   announceStopped: 'Comprobaciones automáticas detenidas.',
   announceBack: 'El sitio ha vuelto. Le llevamos allí.',
   announceBackUnsent: 'El sitio ha vuelto. Su formulario no se envió: vuelva al formulario o recargue esta página.',
-  announceBackMaybeSent: 'El sitio ha vuelto. Es posible que su formulario se recibiera: compruébelo antes de enviarlo de nuevo.',
+  announceBackMaybeSent:
+    'El sitio ha vuelto. Es posible que su formulario se recibiera: compruébelo antes de enviarlo de nuevo.',
 } satisfies Messages;

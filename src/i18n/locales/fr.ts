@@ -6,14 +6,18 @@ export default {
   maintenanceTitle: 'Maintenance programmée',
   maintenanceReason: 'Nous améliorons le site.',
   backTitle: 'Le site est de retour',
-  bodyReturn: '{reason} Gardez cette page ouverte : elle vérifie d’elle-même et vous ramène où vous étiez dès que le site répond.',
+  bodyReturn:
+    '{reason} Gardez cette page ouverte : elle vérifie d’elle-même et vous ramène où vous étiez dès que le site répond.',
   bodyForm: '{reason} Gardez cette page ouverte : elle vérifie d’elle-même et vous prévient dès que le site répond.',
   maintenanceUntil: 'Maintenance programmée · retour vers {time}, dans environ {duration}',
   maintenanceOverdue: 'Maintenance programmée · prévue jusqu’à {time} : c’est presque fini',
-  unsentNotice: 'Votre formulaire n’a pas été envoyé : le site ne l’a pas reçu. Vous pourrez le renvoyer dès que le site sera de retour.',
-  maybeSentNotice: 'Votre formulaire a peut-être atteint le site avant qu’il cesse de répondre : vérifiez s’il a été pris en compte avant de le renvoyer.',
+  unsentNotice:
+    'Votre formulaire n’a pas été envoyé : le site ne l’a pas reçu. Vous pourrez le renvoyer dès que le site sera de retour.',
+  maybeSentNotice:
+    'Votre formulaire a peut-être atteint le site avant qu’il cesse de répondre : vérifiez s’il a été pris en compte avant de le renvoyer.',
   unsentNoticeBack: 'Votre formulaire n’a pas été envoyé : vous pouvez le renvoyer.',
-  maybeSentNoticeBack: 'Votre formulaire a peut-être été reçu : vérifiez s’il a été pris en compte avant de le renvoyer.',
+  maybeSentNoticeBack:
+    'Votre formulaire a peut-être été reçu : vérifiez s’il a été pris en compte avant de le renvoyer.',
   noScript: 'Rechargez cette page dans un moment pour réessayer.',
   statusWaiting: 'Nouvelle vérification dans {seconds} · essai {attempt}',
   statusBusy: 'Le site est de retour et laisse entrer les visiteurs peu à peu · nouvel essai dans {seconds}',
@@ -31,6 +35,8 @@ export default {
   announceGaveUp: 'Vérifications automatiques arrêtées. Utilisez Réessayer pour vérifier.',
   announceStopped: 'Vérifications automatiques arrêtées.',
   announceBack: 'Le site est de retour. Nous vous y ramenons.',
-  announceBackUnsent: 'Le site est de retour. Votre formulaire n’a pas été envoyé : revenez au formulaire ou rechargez cette page.',
-  announceBackMaybeSent: 'Le site est de retour. Votre formulaire a peut-être été reçu : vérifiez avant de le renvoyer.',
+  announceBackUnsent:
+    'Le site est de retour. Votre formulaire n’a pas été envoyé : revenez au formulaire ou rechargez cette page.',
+  announceBackMaybeSent:
+    'Le site est de retour. Votre formulaire a peut-être été reçu : vérifiez avant de le renvoyer.',
 } satisfies Messages;

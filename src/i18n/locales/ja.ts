@@ -11,9 +11,11 @@ export default {
   maintenanceUntil: '計画メンテナンス · {time}ごろ再開予定（あと約{duration}）',
   maintenanceOverdue: '計画メンテナンス · {time}に再開予定でした。まもなく完了します',
   unsentNotice: 'フォームは送信されていません。サイトには届いていません。サイトが復旧したら、もう一度送信できます。',
-  maybeSentNotice: 'フォームは、サイトが応答しなくなる前に届いている可能性があります。もう一度送信する前に、処理されたかどうかを確かめてください。',
+  maybeSentNotice:
+    'フォームは、サイトが応答しなくなる前に届いている可能性があります。もう一度送信する前に、処理されたかどうかを確かめてください。',
   unsentNoticeBack: 'フォームは送信されていません。もう一度送信できます。',
-  maybeSentNoticeBack: 'フォームは届いている可能性があります。もう一度送信する前に、処理されたかどうかを確かめてください。',
+  maybeSentNoticeBack:
+    'フォームは届いている可能性があります。もう一度送信する前に、処理されたかどうかを確かめてください。',
   noScript: 'しばらくしてから、このページを再読み込みしてください。',
   statusWaiting: '{seconds}後に再確認 · {attempt}回目',
   statusBusy: 'サイトは復旧し、順番にご案内しています · {seconds}後に再試行します',
@@ -31,6 +33,8 @@ export default {
   announceGaveUp: '自動確認を終了しました。「再試行」で確認できます。',
   announceStopped: '自動確認を停止しました。',
   announceBack: 'サイトが復旧しました。移動します。',
-  announceBackUnsent: 'サイトが復旧しました。フォームは送信されていません。フォームに戻るか、このページを再読み込みしてください。',
-  announceBackMaybeSent: 'サイトが復旧しました。フォームは届いている可能性があります。もう一度送信する前に確かめてください。',
+  announceBackUnsent:
+    'サイトが復旧しました。フォームは送信されていません。フォームに戻るか、このページを再読み込みしてください。',
+  announceBackMaybeSent:
+    'サイトが復旧しました。フォームは届いている可能性があります。もう一度送信する前に確かめてください。',
 } satisfies Messages;

@@ -6,14 +6,18 @@ export default {
   maintenanceTitle: 'Manutenção programada',
   maintenanceReason: 'Estamos a melhorar o site.',
   backTitle: 'O site voltou',
-  bodyReturn: '{reason} Mantenha esta página aberta: ela verifica sozinha e leva-o de volta assim que o site responder.',
+  bodyReturn:
+    '{reason} Mantenha esta página aberta: ela verifica sozinha e leva-o de volta assim que o site responder.',
   bodyForm: '{reason} Mantenha esta página aberta: ela verifica sozinha e avisa-o assim que o site responder.',
   maintenanceUntil: 'Manutenção programada · voltamos por volta das {time}, daqui a cerca de {duration}',
   maintenanceOverdue: 'Manutenção programada · prevista até às {time}: está quase',
-  unsentNotice: 'O seu formulário não foi enviado: o site não o recebeu. Poderá enviá-lo novamente assim que o site voltar.',
-  maybeSentNotice: 'O seu formulário pode ter chegado ao site antes de este deixar de responder: verifique se foi processado antes de o enviar novamente.',
+  unsentNotice:
+    'O seu formulário não foi enviado: o site não o recebeu. Poderá enviá-lo novamente assim que o site voltar.',
+  maybeSentNotice:
+    'O seu formulário pode ter chegado ao site antes de este deixar de responder: verifique se foi processado antes de o enviar novamente.',
   unsentNoticeBack: 'O seu formulário não foi enviado: pode enviá-lo novamente.',
-  maybeSentNoticeBack: 'O seu formulário pode ter sido recebido: verifique se foi processado antes de o enviar novamente.',
+  maybeSentNoticeBack:
+    'O seu formulário pode ter sido recebido: verifique se foi processado antes de o enviar novamente.',
   noScript: 'Recarregue esta página daqui a pouco para tentar novamente.',
   statusWaiting: 'Nova verificação em {seconds} · tentativa {attempt}',
   statusBusy: 'O site voltou e está a deixar entrar os visitantes aos poucos · nova tentativa em {seconds}',
@@ -32,5 +36,6 @@ export default {
   announceStopped: 'Verificações automáticas paradas.',
   announceBack: 'O site voltou. A levá-lo até lá.',
   announceBackUnsent: 'O site voltou. O seu formulário não foi enviado: volte ao formulário ou recarregue esta página.',
-  announceBackMaybeSent: 'O site voltou. O seu formulário pode ter sido recebido: verifique antes de o enviar novamente.',
+  announceBackMaybeSent:
+    'O site voltou. O seu formulário pode ter sido recebido: verifique antes de o enviar novamente.',
 } satisfies Messages;
