@@ -49,7 +49,13 @@ export async function writeRelease(outDir: string): Promise<string> {
   const staging = await mkdtemp(join(tmpdir(), 'backsoon-release-'));
   try {
     for (const entry of RELEASE_CONTENTS) {
-      if (existsSync(join(REPO, entry))) await cp(join(REPO, entry), join(staging, name, entry), { recursive: true });
+      if (existsSync(join(REPO, entry))) {
+        // Tests stay home (nginx-snippets/njs/ has the hold's unit test beside it).
+        await cp(join(REPO, entry), join(staging, name, entry), {
+          recursive: true,
+          filter: (source) => !source.endsWith('.test.ts'),
+        });
+      }
     }
     const tarball = spawnSync(
       'tar',
