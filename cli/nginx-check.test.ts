@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   backsoonRoots,
@@ -197,6 +199,33 @@ describe('checkConfig', () => {
     });
     expect(loaded.global).toEqual([]);
     expect(checkConfig(loadDump(dump(body, hold)), { probe: probeOf({}), njsBuiltIn: true }).global).toEqual([]);
+  });
+
+  it('takes the hold’s own error_page (to @backsoon_hold, which ends in the page) as backsoon’s', () => {
+    const snippet = (path: string) => readFileSync(join(import.meta.dirname, '../nginx-snippets', path), 'utf8');
+    const tree = loadDump(
+      dump(
+        `load_module modules/ngx_http_js_module.so;
+         http { server { root /w; include snippets/backsoon/server/backsoon.conf;
+           location / { proxy_pass http://app; include snippets/backsoon/location/backsoon-hold.conf; } } }`,
+        {
+          ...SNIPPET,
+          '/e/snippets/backsoon/location/backsoon-hold.conf': snippet('location/backsoon-hold.conf'),
+        },
+      ),
+    );
+    const report = checkConfig(tree, { probe: probeOf(pageAt('/w')) });
+    expect(report.servers[0]!.findings.filter((f) => f.level === 'problem')).toEqual([]);
+    // Any other target there still wins over the page.
+    const other = loadDump(
+      dump(
+        `http { server { root /w; include snippets/backsoon/server/backsoon.conf;
+           location / { proxy_pass http://app; error_page 502 504 = @mine; } } }`,
+        SNIPPET,
+      ),
+    );
+    const problems = checkConfig(other, { probe: probeOf(pageAt('/w')) }).servers[0]!.findings;
+    expect(problems.some((f) => f.level === 'problem' && f.message.includes('= @mine'))).toBe(true);
   });
 
   it('counts a js_import of backsoon’s hold script as the hold include', () => {

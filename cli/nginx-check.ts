@@ -48,6 +48,10 @@ const PASS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', '
 /** The targets backsoon's snippets give error_page. */
 const CRASH_TARGET = '$backsoon_crash_page';
 const MAINTENANCE_TARGET = '$backsoon_maintenance_page';
+/** The hold's target (location/backsoon-hold.conf): it retries, then answers with the crash page itself. */
+const HOLD_TARGET = '@backsoon_hold';
+/** Whether an error_page line for 502/504 ends in backsoon's page. */
+const isCrashLine = (d: Directive): boolean => d.args.at(-1) === CRASH_TARGET || d.args.at(-1) === HOLD_TARGET;
 /** The files server/backsoon.conf answers with (besides the .gz copies). */
 const CRASH_FILES = ['index.html', 'outage.json', 'outage.txt'];
 /** Besides those, for server/backsoon-maintenance.conf. */
@@ -212,7 +216,7 @@ function checkServer(
         });
         break;
       }
-      if (first.args.at(-1) !== CRASH_TARGET) {
+      if (!isCrashLine(first)) {
         findings.push({
           level: 'problem',
           message: `error_page ${first.args.join(' ')} (${where(first)}) wins for ${code} in ${locationTitle(ownAt)}: move it below backsoon's, or drop ${code} from it`,

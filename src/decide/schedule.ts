@@ -41,7 +41,7 @@ export const BUSY_SPREAD = 2;
  * the app one request a second, and a check costs nginx a cached answer of
  * a few hundred bytes. Long-waiting visitors can then ask every 2.5 to 5 s
  * (not 7.5 to 15) and learn of the return within 5 s, which is what lets a
- * long outage's crowd beat a 5 s meta refresh back (bench/load-results.md).
+ * long outage's crowd back as soon as a 5 s meta refresh would (bench/results.md).
  * A server without the probe keeps maxTimeout: there, every check is a
  * request to the app.
  */
