@@ -228,6 +228,25 @@ describe('checkConfig', () => {
     expect(problems.some((f) => f.level === 'problem' && f.message.includes('= @mine'))).toBe(true);
   });
 
+  it('notes a server without the shared probe, and not one with it', () => {
+    const report = (extra: string) =>
+      checkConfig(
+        loadDump(
+          dump(
+            `http { server { root /w; include snippets/backsoon/server/backsoon.conf;
+               location / { proxy_pass http://app; } ${extra} } }`,
+            SNIPPET,
+          ),
+        ),
+        { probe: probeOf(pageAt('/w')) },
+      ).servers[0]!.findings;
+    const without = report('');
+    expect(without.filter((f) => f.message.startsWith('no shared probe'))).toMatchObject([{ level: 'note' }]);
+    expect(hasProblems({ global: [], servers: [{ title: 's', at: 'x:1', findings: without }] })).toBe(false);
+    const withProbe = report('location = /__backsoon/probe { proxy_pass http://app/healthz; }');
+    expect(withProbe.some((f) => f.message.startsWith('no shared probe'))).toBe(false);
+  });
+
   it('counts a js_import of backsoon’s hold script as the hold include', () => {
     const tree = loadDump(dump('http { js_import hold from /etc/nginx/snippets/backsoon/njs/hold.js; server { } }'));
     expect(checkConfig(tree, { probe: probeOf({}) }).global[0]!.message).toContain('the hold include is used');

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from './map-limits.js';
 import { children, where, type Directive } from './nginx-conf.js';
-import { KIT_FOLDER } from '../src/protocol.js';
+import { KIT_FOLDER, PATHS } from '../src/protocol.js';
 
 /**
  * What would silently fail in an nginx configuration that uses backsoon,
@@ -136,6 +136,15 @@ function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['
   return findings;
 }
 
+/** Whether a server block has the shared probe's location (location/backsoon-probe.conf). */
+function hasProbe(block: Directive[]): boolean {
+  let found = false;
+  walk(block, (d) => {
+    if (d.name === 'location' && d.args.at(-1) === PATHS.probe) found = true;
+  });
+  return found;
+}
+
 function checkServer(
   server: Directive,
   httpRoot: Directive | undefined,
@@ -185,6 +194,12 @@ function checkServer(
     return findings;
   }
   findings.push({ level: 'ok', message: `backsoon is included${maintenance ? ', with planned maintenance' : ''}` });
+  if (!hasProbe(block)) {
+    findings.push({
+      level: 'note',
+      message: `no shared probe (location = ${PATHS.probe}): each waiting visitor's checks go to the app, which is fine for a few but not for thousands at once. See "At scale" in the README (http/backsoon-probe.conf, location/backsoon-probe.conf)`,
+    });
+  }
 
   // The first error_page for a code wins: an earlier one hides backsoon's.
   const codes: [number, string][] = [

@@ -4,6 +4,7 @@ import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { includePath, installPage, installSnippets, PAGE_FOLDER } from '../install.js';
 import { packageManifest, packageRoot } from '../paths.js';
+import { PATHS } from '../../src/protocol.js';
 
 /** Debian's folder for nginx snippets: the default target when it exists. */
 export const DEBIAN_SNIPPETS = '/etc/nginx/snippets';
@@ -88,6 +89,19 @@ For planned maintenance (backsoon down / up), also this one, below it:
   and, once, the staff file for the http block (it is yours to edit: never overwritten):
 
     cp -n ${join(snippets, 'http/backsoon-staff.conf')} /etc/nginx/conf.d/
+
+With many visitors waiting at once, the shared probe, so that their checks
+never reach the app one each (README, "At scale"): once, for the http block
+(set its rate: a little under what the app serves in a second),
+
+    cp -n ${join(snippets, 'http/backsoon-probe.conf')} /etc/nginx/conf.d/
+
+  and in the server block, with the app's address and its cheapest path:
+
+    location = ${PATHS.probe} {
+        proxy_pass http://127.0.0.1:8000/;
+        include ${includePath(snippets, 'location/backsoon-probe.conf')};
+    }
 
 Then check, and reload:
 
