@@ -10,7 +10,7 @@ import { KIT_PATH } from '../src/protocol.js';
 export const PRECACHE_PATTERNS = ['index.html', 'maintenance.html', 'locales/*.json'];
 
 /** What this plugin writes into dist/. */
-const WORKER_FILES = ['sw.js', 'sw-import.js', 'sw-kill.js', 'register.js', 'register.mjs'];
+export const WORKER_FILES = ['sw.js', 'sw-import.js', 'sw-kill.js', 'register.js', 'register.mjs'];
 
 /**
  * After the page's build, builds the service-worker side of the kit into

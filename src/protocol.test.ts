@@ -4,9 +4,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WORKER_FILES } from '../build/service-worker.js';
+import { REQUIRED_FILES } from '../cli/install.js';
+import { REPO } from '../test-support/nginx.js';
 import { KIT_PATH, MARKER_HEADER, MARKERS, PATHS, PROBE_HEADER, readMarker, REWRITES } from './protocol.js';
 
-const REPO = join(import.meta.dirname, '..');
 const SNIPPET_FOLDERS = ['nginx-snippets', 'caddy-snippets', 'haproxy-snippets', 'apache-snippets'];
 
 function filesUnder(folder: string): string[] {
@@ -27,19 +29,8 @@ const snippets = SNIPPET_FOLDERS.flatMap((folder) => filesUnder(join(REPO, folde
   }));
 const config = snippets.flatMap(({ name, lines }) => lines.map((line) => ({ name, line })));
 
-/** The files a build makes, by `ls dist` (the page, its worker and its answers for non-pages). */
-const BUILT_FILES = [
-  'index.html',
-  'maintenance.html',
-  'outage.json',
-  'outage.txt',
-  'brand.css',
-  'sw.js',
-  'sw-import.js',
-  'sw-kill.js',
-  'register.js',
-  'register.mjs',
-];
+/** The files a build makes: the page's (as `backsoon install` requires them), the worker's, the operator's style sheet. */
+const BUILT_FILES = [...REQUIRED_FILES, ...WORKER_FILES, 'brand.css'];
 /** Locations the snippets keep to themselves (`internal`), never asked by the page. */
 const INTERNAL = /^_[a-z-]+$/;
 

@@ -42,6 +42,10 @@ function environment(respond: () => Response | Promise<Response>) {
 }
 
 const crash: PollSetup = { options: DEFAULT_POLL_OPTIONS, kind: 'crash', unsent: false };
+/** The controller under test on `host`, in `world`, with `setup` (read at each use, as the element's is). */
+function controllerOn(host: FakeHost, world: ReturnType<typeof environment>, setup: () => PollSetup = () => crash) {
+  return new PollController(host, setup, () => world.env);
+}
 const down = () => new Response(null, { status: 502, headers: { 'X-Backsoon': 'crash' } });
 
 beforeEach(() => {
@@ -55,11 +59,7 @@ describe('PollController', () => {
   it('starts checking through the shared probe when the host connects', async () => {
     const host = new FakeHost();
     const world = environment(down);
-    const controller = new PollController(
-      host,
-      () => crash,
-      () => world.env,
-    );
+    const controller = controllerOn(host, world);
     expect(host.controllers).toEqual([controller]);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
@@ -92,11 +92,7 @@ describe('PollController', () => {
       host.addEventListener(name, (e) => seen.push(e as CustomEvent<PollEventDetail>));
     let up = false;
     const world = environment(() => (up ? new Response('app', { status: 500 }) : down()));
-    const controller = new PollController(
-      host,
-      () => crash,
-      () => world.env,
-    );
+    const controller = controllerOn(host, world);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     up = true;
@@ -112,11 +108,7 @@ describe('PollController', () => {
   it('sends the visitor back by reloading the URL with its fragment, and remembers it for the loop guard', async () => {
     const host = new FakeHost();
     const world = environment(() => new Response('app'));
-    const controller = new PollController(
-      host,
-      () => crash,
-      () => world.env,
-    );
+    const controller = controllerOn(host, world);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(world.location.reload).toHaveBeenCalledOnce();
@@ -131,11 +123,7 @@ describe('PollController', () => {
     const host = new FakeHost();
     const world = environment(down);
     world.store.set(RETURN_RECORD_KEY, JSON.stringify({ url: URL_ASKED, at: Date.now() - 2000, bounces: 0 }));
-    const controller = new PollController(
-      host,
-      () => crash,
-      () => world.env,
-    );
+    const controller = controllerOn(host, world);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(world.fetch).not.toHaveBeenCalled();
@@ -155,11 +143,7 @@ describe('PollController', () => {
     const docRemove = vi.spyOn(world.document, 'removeEventListener');
     const winAdd = vi.spyOn(world.window, 'addEventListener');
     const winRemove = vi.spyOn(world.window, 'removeEventListener');
-    const controller = new PollController(
-      host,
-      () => crash,
-      () => world.env,
-    );
+    const controller = controllerOn(host, world);
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('checking');
@@ -182,11 +166,7 @@ describe('PollController', () => {
         ? new Response(JSON.stringify({ message: 'Moving house', until: new Date(until).toISOString() }))
         : new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' } }),
     );
-    const controller = new PollController(
-      host,
-      () => ({ ...crash, kind: 'maintenance' }),
-      () => world.env,
-    );
+    const controller = controllerOn(host, world, () => ({ ...crash, kind: 'maintenance' }));
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(0);
     expect(controller.info).toEqual({ message: { '*': 'Moving house' }, until });
@@ -213,11 +193,7 @@ describe('PollController', () => {
       return new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance' } });
     });
     const options = { ...DEFAULT_POLL_OPTIONS, timeout: 3000 };
-    const controller = new PollController(
-      host,
-      () => ({ ...crash, options }),
-      () => world.env,
-    );
+    const controller = controllerOn(host, world, () => ({ ...crash, options }));
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('checking');
@@ -239,11 +215,7 @@ describe('PollController', () => {
         ),
     );
     let options = { ...DEFAULT_POLL_OPTIONS, timeout: 3000 };
-    const controller = new PollController(
-      host,
-      () => ({ ...crash, options }),
-      () => world.env,
-    );
+    const controller = controllerOn(host, world, () => ({ ...crash, options }));
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000 + 3000);
     expect(controller.snapshot).toMatchObject({ state: 'waiting', attempt: 1 });
@@ -258,11 +230,7 @@ describe('PollController', () => {
   it('never navigates after a form that was not sent', async () => {
     const host = new FakeHost();
     const world = environment(() => new Response('app'));
-    const controller = new PollController(
-      host,
-      () => ({ ...crash, unsent: true }),
-      () => world.env,
-    );
+    const controller = controllerOn(host, world, () => ({ ...crash, unsent: true }));
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(1000);
     expect(controller.snapshot.state).toBe('back');
