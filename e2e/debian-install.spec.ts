@@ -115,12 +115,12 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
     await test.step('maintenance: the staff file with a documented token, the include, the cookie line, a reload', async () => {
       await run('maintenance-staff');
       const staff = sandbox.path('/etc/nginx/conf.d/backsoon-staff.conf');
-      // The README: add `"~^<token>$"  1;` under `default 0;` of the token map.
+      // The README: add `"~^<token>\z"  1;` under `default 0;` of the token map.
       await writeFile(
         staff,
         (await readFile(staff, 'utf8')).replace(
           /(map \$backsoon_token \$backsoon_staff_token \{\n\s*default 0;)/,
-          `$1\n    "~^${TOKEN}$"  1;`,
+          `$1\n    "~^${TOKEN}\\z"  1;`,
         ),
       );
       expect(await readFile(staff, 'utf8')).toContain(TOKEN);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NJS_MODULE, startNginx } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
+import { rawRequest } from '../test-support/raw-request.js';
 import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // The hold (njs, Debian's libnginx-mod-http-js): nginx with the hold's
@@ -125,6 +126,63 @@ test.describe('the hold', () => {
 
     await app.start();
     await expect(page.locator('#asked')).toHaveText('/short/path?q=1');
+  });
+
+  test('a held request writes one line to the error log, however many times it was tried', async ({ site }) => {
+    const before = (await site.errorLog()).split('\n').length;
+    const response = await fetch(site.url('/short/logged'), { headers: BROWSER });
+    expect(response.status).toBe(502);
+    await response.arrayBuffer();
+    const added = (await site.errorLog()).split('\n').slice(before - 1);
+    const log = await readFile(join(site.prefix, 'hold.log'), 'utf8');
+    expect(log).toMatch(/^GET \/short\/logged 502 tries=2$/m);
+    expect(added.filter((line) => /\[(error|crit|alert|emerg)\]/.test(line))).toHaveLength(1);
+  });
+
+  test('one client holds at most 20 requests at once; the others get the page at once', async ({ site, app }) => {
+    const comingBack = sleep(1500).then(() => app.start());
+    const startedAt = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        rawRequest(site.port, { path: `/many/${i}`, headers: BROWSER }).then((a) => ({
+          status: a.status,
+          ms: Date.now() - startedAt,
+        })),
+      ),
+    );
+    await comingBack;
+    const held = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 502);
+    expect([held.length, refused.length]).toEqual([20, 10]);
+    for (const a of refused) expect(a.ms).toBeLessThan(1000);
+    // Another client is held all the same.
+    await app.stop();
+    const other = sleep(500).then(() => app.start());
+    expect((await rawRequest(site.port, { path: '/other', localAddress: '127.0.0.5', headers: BROWSER })).status).toBe(
+      200,
+    );
+    await other;
+  });
+
+  test('a request with headers over 8 KB is not held: the page at once', async ({ site, app }) => {
+    const comingBack = sleep(1500).then(() => app.start());
+    const startedAt = Date.now();
+    const answer = await rawRequest(site.port, {
+      path: '/big-headers',
+      // Over 8 KB in all, each line under nginx's 8 KB for one header.
+      headers: { ...BROWSER, cookie: `big=${'x'.repeat(4000)}`, 'x-one': 'y'.repeat(3000), 'x-two': 'z'.repeat(3000) },
+    });
+    const waited = Date.now() - startedAt;
+    await comingBack;
+    expect([answer.status, answer.headers['x-backsoon']]).toEqual([502, 'crash']);
+    expect(waited).toBeLessThan(1000);
+    // The same request with small headers is held until the app answers.
+    await app.stop();
+    const again = sleep(500).then(() => app.start());
+    expect(
+      (await rawRequest(site.port, { path: '/small-cookie', headers: { ...BROWSER, cookie: 'a=1' } })).status,
+    ).toBe(200);
+    await again;
   });
 
   test('a held HEAD gets the app’s headers', async ({ site, app }) => {

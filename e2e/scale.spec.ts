@@ -2,10 +2,11 @@ import type { Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rawRequest } from '../test-support/raw-request.js';
 import { expect, SITE_VHOST, test } from './fixtures.js';
 
-// Issue 10: with many visitors waiting, the checks and the returns must
-// never reach the app faster than it can serve them. The pages ask a shared
+// With many visitors waiting, the checks and the returns must never reach
+// the app faster than it can serve them. The pages ask a shared
 // probe that nginx answers from a one-second cache, and go back only when
 // nginx gives them a turn (location/backsoon-probe.conf).
 
@@ -57,16 +58,23 @@ for (const [name, vhost] of [
 
     test('nginx grants turns at its rate and tells the rest "busy", at no cost to the app', async ({ site, app }) => {
       await app.start();
+      // 150 visitors, each from an address of its own (127.0.1.x is this machine too).
       const answers = await Promise.all(
-        Array.from({ length: 150 }, () => fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' })),
+        Array.from({ length: 150 }, (_, i) =>
+          rawRequest(site.port, {
+            method: 'HEAD',
+            path: '/__backsoon/probe?admit=1',
+            localAddress: `127.0.1.${i + 1}`,
+          }),
+        ),
       );
-      const admitted = answers.filter((r) => r.status === 200 && r.headers.get('x-backsoon-probe') === '1');
-      const busy = answers.filter((r) => r.status === 429 && r.headers.get('x-backsoon') === 'busy');
+      const admitted = answers.filter((r) => r.status === 200 && r.headers['x-backsoon-probe'] === '1');
+      const busy = answers.filter((r) => r.status === 429 && r.headers['x-backsoon'] === 'busy');
       // The burst (80) and the rate's first tokens; the other 60 or so are busy.
       expect(admitted.length).toBeGreaterThanOrEqual(81);
       expect(admitted.length).toBeLessThanOrEqual(90);
       expect(admitted.length + busy.length).toBe(150);
-      for (const r of busy) expect(r.headers.get('cache-control')).toBe('no-store');
+      for (const r of busy) expect(r.headers['cache-control']).toBe('no-store');
       // 150 questions, one probe request at most reached the app.
       expect(app.requests.length).toBeLessThanOrEqual(1);
     });
@@ -85,13 +93,17 @@ test.describe('when the turns are all taken', () => {
     test.setTimeout(60_000);
     await openWaiting(page, site.url('/queued?n=1#here'));
     await app.start();
-    // Others take every turn: a client asking for turns in a loop.
+    // Others take every turn: clients asking for turns in a loop, from addresses of their own.
     let hogging = true;
     const hog = (async () => {
       while (hogging) {
         await Promise.all(
-          Array.from({ length: 10 }, () =>
-            fetch(site.url('/__backsoon/probe?admit=1'), { method: 'HEAD' }).catch(() => undefined),
+          Array.from({ length: 10 }, (_, i) =>
+            rawRequest(site.port, {
+              method: 'HEAD',
+              path: '/__backsoon/probe?admit=1',
+              localAddress: `127.0.2.${i + 1}`,
+            }).catch(() => undefined),
           ),
         );
         await new Promise((r) => setTimeout(r, 20));

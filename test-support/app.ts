@@ -38,6 +38,8 @@ export class DemoApp {
    * after the request reached the app).
    */
   dropWhen: ((method: string, url: string) => boolean) | undefined;
+  /** Headers of its own that the app adds to every answer (a session cookie, a redirect…). */
+  headers: Record<string, string> = {};
   /** Called for every request the app answers (the demo prints them). */
   onRequest: ((method: string, url: string, status: number) => void) | undefined;
 
@@ -122,6 +124,7 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-store',
       ...(status === 503 ? { 'Retry-After': '120' } : {}),
+      ...this.headers,
     });
     const form =
       status === 200 && url.startsWith('/form')

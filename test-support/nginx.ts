@@ -48,9 +48,9 @@ export interface NginxOptions {
 export interface StaffEntries {
   /** Addresses or CIDR ranges that bypass maintenance. */
   ips?: string[];
-  /** Bypass tokens for the secret link, written as the staff file says (`"~^<token>$" 1;`). */
+  /** Bypass tokens for the secret link, written as the staff file says (`"~^<token>\z" 1;`). */
   tokens?: string[];
-  /** More paths open during maintenance: map keys as the operator writes them (`"~^/healthz$"`). */
+  /** More paths open during maintenance: map keys as the operator writes them (`"~^/healthz\z"`). */
   openPaths?: string[];
 }
 
@@ -81,7 +81,7 @@ export function staffConfig(template: string, staff: StaffEntries = {}, snippets
   text = insert(
     text,
     'map $backsoon_token $backsoon_staff_token {',
-    (staff.tokens ?? []).map((t) => `"~^${t}$" 1;`),
+    (staff.tokens ?? []).map((t) => `"~^${t}\\z" 1;`),
   );
   text = insert(
     text,
@@ -107,7 +107,7 @@ export async function installHttpSnippets(
   );
   const PROBE = join(prefix, 'backsoon-probe.conf');
   let probe = await readFile(join(SNIPPETS, 'http/backsoon-probe.conf'), 'utf8');
-  probe = replaceOnce(probe, '/var/cache/nginx/backsoon-probe', join(prefix, 'tmp/probe-cache'));
+  probe = replaceOnce(probe, '/var/lib/nginx/backsoon-probe', join(prefix, 'tmp/probe-cache'));
   if (options.admitRate) probe = replaceOnce(probe, 'rate=40r/s', `rate=${options.admitRate}`);
   await writeFile(PROBE, probe);
   return { STAFF, PROBE, PROBE_LOCATION: join(SNIPPETS, 'location/backsoon-probe.conf') };

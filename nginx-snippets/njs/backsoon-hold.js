@@ -35,6 +35,21 @@ var MAX_HOLD_FOR = 60000;
 /** Shortest `$backsoon_hold_every` taken, so that held requests never spin. */
 var MIN_HOLD_EVERY = 50;
 
+/**
+ * Most tries of one held request. Each try is a subrequest whose memory
+ * (its copy of the request's headers, its buffers) stays with the request
+ * until it ends: the tries are spread over the hold instead (5 s: one
+ * every 500 ms at the most).
+ */
+var MAX_TRIES = 10;
+
+/**
+ * Largest request held, request line and headers (`$request_length`):
+ * with MAX_TRIES, a held request costs nginx at most about 10 × 8 KB of
+ * copies. A browser's request is 1 to 4 KB; a bigger one gets the page.
+ */
+var MAX_HELD_REQUEST = 8192;
+
 var UNITS = { ms: 1, s: 1000, m: 60000 };
 
 /**
@@ -60,9 +75,10 @@ function parseDuration(text, fallback) {
  * @returns {{ holdFor: number, every: number }} milliseconds
  */
 function holdSettings(holdFor, holdEvery) {
+  var length = Math.min(MAX_HOLD_FOR, Math.max(0, parseDuration(holdFor, DEFAULT_HOLD_FOR)));
   return {
-    holdFor: Math.min(MAX_HOLD_FOR, Math.max(0, parseDuration(holdFor, DEFAULT_HOLD_FOR))),
-    every: Math.max(MIN_HOLD_EVERY, parseDuration(holdEvery, DEFAULT_HOLD_EVERY)),
+    holdFor: length,
+    every: Math.max(MIN_HOLD_EVERY, Math.ceil(length / MAX_TRIES), parseDuration(holdEvery, DEFAULT_HOLD_EVERY)),
   };
 }
 
@@ -119,13 +135,18 @@ function lastStatus(statuses) {
  * not sent: the visitor gets backsoon's page at once, which says that the
  * form was not sent and never sends it again behind their back.
  *
+ * Nor a request over MAX_HELD_REQUEST bytes, whose tries would cost nginx
+ * that much each.
+ *
  * @param {string} method
  * @param {string | undefined} upgrade the Upgrade header
  * @param {string | undefined} accept the Accept header
+ * @param {string | undefined} requestLength `$request_length`: request line and headers (and body)
  * @returns {boolean}
  */
-function mayHold(method, upgrade, accept) {
+function mayHold(method, upgrade, accept, requestLength) {
   if (method !== 'GET' && method !== 'HEAD') return false;
+  if (!(parseInt(requestLength || '', 10) <= MAX_HELD_REQUEST)) return false;
   if (upgrade) return false;
   if (accept && /^\s*text\/event-stream\s*(;|$)/i.test(accept)) return false;
   return true;
@@ -204,7 +225,7 @@ function hold(r) {
   if (
     r.uri.indexOf('/__backsoon/') === 0 ||
     !neverConnected(r.variables.upstream_connect_time) ||
-    !mayHold(r.method, r.headersIn['Upgrade'], r.headersIn['Accept'])
+    !mayHold(r.method, r.headersIn['Upgrade'], r.headersIn['Accept'], r.variables.request_length)
   ) {
     r.return(status);
     return;

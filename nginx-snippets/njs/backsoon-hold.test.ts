@@ -38,9 +38,32 @@ describe('holdSettings', () => {
     );
   });
 
-  it('caps the hold at a minute and the pace at 50 ms', () => {
-    expect(hold.holdSettings('10m', '1ms')).toEqual({ holdFor: 60_000, every: 50 });
+  it('caps the hold at a minute, and the pace at 50 ms and at ten tries a hold', () => {
+    expect(hold.holdSettings('10m', '1ms')).toEqual({ holdFor: 60_000, every: 6000 });
+    expect(hold.holdSettings('200ms', '1ms')).toEqual({ holdFor: 200, every: 50 });
     expect(hold.holdSettings('0', '1s')).toEqual({ holdFor: 0, every: 1000 });
+  });
+
+  it('never tries a held request more than ten times, whatever the settings', () => {
+    for (const [holdFor, every] of [
+      ['5s', '50ms'],
+      ['5s', '500ms'],
+      ['1m', '100ms'],
+      ['3s', '70ms'],
+      ['0.5s', '1ms'],
+    ] as const) {
+      const settings = hold.holdSettings(holdFor, every);
+      let tries = 0;
+      for (
+        let elapsed = 0, delay = hold.nextDelay(0, settings);
+        delay >= 0;
+        delay = hold.nextDelay(elapsed, settings)
+      ) {
+        elapsed += delay;
+        tries += 1;
+      }
+      expect(tries, `${holdFor} every ${every}`).toBeLessThanOrEqual(10);
+    }
   });
 });
 
@@ -79,19 +102,27 @@ describe('lastStatus', () => {
 
 describe('mayHold', () => {
   it('holds GET and HEAD', () => {
-    expect(hold.mayHold('GET', undefined, 'text/html')).toBe(true);
-    expect(hold.mayHold('HEAD', undefined, undefined)).toBe(true);
+    expect(hold.mayHold('GET', undefined, 'text/html', '900')).toBe(true);
+    expect(hold.mayHold('HEAD', undefined, undefined, '900')).toBe(true);
   });
 
   it('never holds a form or any other method', () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-      expect(hold.mayHold(method, undefined, 'text/html')).toBe(false);
+      expect(hold.mayHold(method, undefined, 'text/html', '900')).toBe(false);
   });
 
   it('never holds an upgrade or an event stream, whose answers cannot be read whole', () => {
-    expect(hold.mayHold('GET', 'websocket', undefined)).toBe(false);
-    expect(hold.mayHold('GET', undefined, 'text/event-stream')).toBe(false);
-    expect(hold.mayHold('GET', undefined, 'text/html, text/event-stream;q=0.1')).toBe(true);
+    expect(hold.mayHold('GET', 'websocket', undefined, '900')).toBe(false);
+    expect(hold.mayHold('GET', undefined, 'text/event-stream', '900')).toBe(false);
+    expect(hold.mayHold('GET', undefined, 'text/html, text/event-stream;q=0.1', '900')).toBe(true);
+  });
+
+  it('never holds a request over 8 KB, whose every try would cost nginx as much', () => {
+    expect(hold.mayHold('GET', undefined, 'text/html', '8192')).toBe(true);
+    expect(hold.mayHold('GET', undefined, 'text/html', '8193')).toBe(false);
+    expect(hold.mayHold('GET', undefined, 'text/html', '21504')).toBe(false);
+    expect(hold.mayHold('GET', undefined, 'text/html', undefined)).toBe(false);
+    expect(hold.mayHold('GET', undefined, 'text/html', '')).toBe(false);
   });
 });
 
