@@ -13,6 +13,12 @@
  *   npm run bench:load                        # every row (about 50 minutes)
  *   npm run bench:load -- --n 2000 --outage 30 --modes backsoon
  *   npm run bench:load -- --n 500 --outage 30 --keep   # and keep the logs in .scratch/
+ *   npm run bench:load -- --server caddy --n 1000 --outage 30 --modes backsoon
+ *
+ * `--server caddy|haproxy|apache` puts that server in front, set up from the
+ * example its snippet folder ships (test-support/proxies.ts), instead of
+ * nginx; the meta refresh rows stay on nginx. nginx's own numbers (checks
+ * counted in its access log, its CPU) are then left out ("–").
  *
  * Prints a table and writes its part of bench/results.md (only when every row ran).
  */
@@ -24,6 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO, startNginx, type RunningNginx } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
+import { startProxy, type RunningProxy } from '../test-support/proxies.js';
 import { writeResultsPart } from './results-file.js';
 import { backsoonVisitor, metaRefreshVisitor, type VisitorRecord, type VisitorWorld } from './load/visitors.js';
 import { PATHS } from '../src/protocol.js';
@@ -36,6 +43,8 @@ const { values: args } = parseArgs({
     cap: { type: 'string', default: '300' },
     /** Keep nginx's access log and the app's log of each run in .scratch/ (for a closer look). */
     keep: { type: 'boolean', default: false },
+    /** The server in front of the app for backsoon's rows. */
+    server: { type: 'string', default: 'nginx' },
   },
 });
 
@@ -54,6 +63,14 @@ const MODES = args.modes.split(',').map((mode): Mode => {
   if (mode !== 'backsoon' && mode !== 'meta') throw new TypeError(`bench:load: unknown mode "${mode}"`);
   return mode;
 });
+
+const SERVERS = ['nginx', 'caddy', 'haproxy', 'apache'] as const;
+function server(name: string): (typeof SERVERS)[number] {
+  const found = SERVERS.find((known) => known === name);
+  if (!found) throw new TypeError(`bench:load: --server takes ${SERVERS.join(', ')} (got "${name}")`);
+  return found;
+}
+const SERVER = server(args.server);
 
 const APP_DIR = join(REPO, 'bench/load');
 /** The app's core: gunicorn and its workers share it, nginx and the visitors get the other. */
@@ -105,6 +122,9 @@ class AppServer {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Visitor i's own loopback address: 127.10.0.1, 127.10.0.2, … (62,500 of them). */
+const visitorAddress = (i: number): string => `127.10.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -217,10 +237,14 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
   const app = new AppServer(appPort, appLog);
   const stopVisitors = new AbortController();
   setMaxListeners(n + 10, stopVisitors.signal); // every visitor listens for the end of the run
-  const world: VisitorWorld = {
+  const world: Omit<VisitorWorld, 'address'> = {
     origin: mode === 'backsoon' ? site.url('').replace(/\/$/, '') : `http://127.0.0.1:${metaPort}`,
     signal: stopVisitors.signal,
   };
+  // Another server in front of the app for backsoon's visitors, from its folder's example.
+  const front: RunningProxy | undefined =
+    mode === 'backsoon' && SERVER !== 'nginx' ? await startProxy(SERVER, { appPort }) : undefined;
+  if (front) world.origin = front.url('').replace(/\/$/, '');
   const visit = mode === 'backsoon' ? backsoonVisitor : metaRefreshVisitor;
   const records: VisitorRecord[] = [];
   const running: Promise<void>[] = [];
@@ -235,7 +259,9 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
         if (wait > 0) await sleep(wait);
         const record: VisitorRecord = { arrivedAt: Date.now(), backAt: undefined, bounces: 0 };
         records.push(record);
-        running.push(visit(world, `/item/${i}?from=bench`, record).catch(() => undefined));
+        running.push(
+          visit({ ...world, address: visitorAddress(i) }, `/item/${i}?from=bench`, record).catch(() => undefined),
+        );
       }
     })();
     await sleep(begin + outage - Date.now());
@@ -288,6 +314,8 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
     const isCheck =
       mode === 'backsoon' ? (uri: string) => uri.startsWith(PATHS.probe) : (uri: string) => uri.startsWith('/item/');
     const checks = access.filter((a) => isCheck(a.uri)).map((a) => a.at);
+    // Another server in front: nginx saw none of backsoon's traffic, so its numbers say nothing.
+    const unknown = { mean: Number.NaN, peak: Number.NaN };
     const isPage = (path: string): boolean => path.startsWith('/item/') || path.startsWith('/fresh/');
     const pagesServed = appTimes.filter((a) => isPage(a.path) && a.at >= appBack && a.at <= lastBack).length;
     return {
@@ -304,17 +332,18 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
         lastBack,
       ),
       goodput: pagesServed / (((lastBack - appBack) / 1000) * capacity),
-      checksOutage: perSecond(checks, begin, appStartedAt),
-      checksRecovery: perSecond(checks, appStartedAt, lastBack),
-      errorsAfterRestart: access.filter((a) => a.at >= appStartedAt && a.uri.startsWith('/item/') && a.status >= 500)
-        .length,
+      checksOutage: front ? unknown : perSecond(checks, begin, appStartedAt),
+      checksRecovery: front ? unknown : perSecond(checks, appStartedAt, lastBack),
+      errorsAfterRestart: front
+        ? Number.NaN
+        : access.filter((a) => a.at >= appStartedAt && a.uri.startsWith('/item/') && a.status >= 500).length,
       fresh: {
         p50: quantile(freshTimes, 0.5),
         p95: quantile(freshTimes, 0.95),
         failed: fresh.length - freshTimes.length,
         count: fresh.length,
       },
-      nginxCpu: cpu / ((end - begin) / 1000),
+      nginxCpu: front ? Number.NaN : cpu / ((end - begin) / 1000),
       recovery: (lastBack - appBack) / 1000,
     };
   } finally {
@@ -325,12 +354,16 @@ async function run(mode: Mode, outage: number, n: number, capacity: number): Pro
       await cp(join(site.prefix, 'access.log'), `${name}.access.log`).catch(() => undefined);
       await cp(appLog, `${name}.app.log`).catch(() => undefined);
     }
+    await front?.stop();
     await site.stop();
   }
 }
 
 const s = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '–');
-const rate = (r: { mean: number; peak: number }): string => `${r.mean.toFixed(0)} / ${r.peak}`;
+const rate = (r: { mean: number; peak: number }): string =>
+  Number.isFinite(r.mean) ? `${r.mean.toFixed(0)} / ${r.peak}` : '–';
+const count = (n: number): string => (Number.isFinite(n) ? String(n) : '–');
+const percent = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : '–');
 const targetP95 = (n: number, capacity: number): number => (1.2 * n) / capacity + 2;
 
 const HEADER =
@@ -338,7 +371,7 @@ const HEADER =
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 function line(row: Row, capacity: number): string {
-  return `| ${row.outage / 1000} s | ${row.n} | ${row.mode === 'backsoon' ? 'backsoon' : 'meta refresh 5 s'} | ${row.back}/${row.n} | ${s(row.p50)} / ${s(row.p95)} | ${targetP95(row.n, capacity).toFixed(1)} | ${row.appPerReturned.toFixed(2)} | ${rate(row.appRate)} | ${(row.goodput * 100).toFixed(0)}% | ${rate(row.checksOutage)} | ${rate(row.checksRecovery)} | ${row.errorsAfterRestart} | ${s(row.fresh.p50)} / ${s(row.fresh.p95)}, ${row.fresh.failed} of ${row.fresh.count} | ${(row.nginxCpu * 100).toFixed(0)}% |`;
+  return `| ${row.outage / 1000} s | ${row.n} | ${row.mode === 'backsoon' ? (SERVER === 'nginx' ? 'backsoon' : `backsoon on ${SERVER}`) : 'meta refresh 5 s'} | ${row.back}/${row.n} | ${s(row.p50)} / ${s(row.p95)} | ${targetP95(row.n, capacity).toFixed(1)} | ${row.appPerReturned.toFixed(2)} | ${rate(row.appRate)} | ${(row.goodput * 100).toFixed(0)}% | ${rate(row.checksOutage)} | ${rate(row.checksRecovery)} | ${count(row.errorsAfterRestart)} | ${s(row.fresh.p50)} / ${s(row.fresh.p95)}, ${row.fresh.failed} of ${row.fresh.count} | ${percent(row.nginxCpu)} |`;
 }
 
 /** The issue's targets for one backsoon row, beside the meta refresh's row of the same N and outage. */
@@ -378,7 +411,8 @@ const verdicts = rows
 const targets = ['| outage | N | backsoon against the targets |', '|---|---|---|', ...verdicts].join('\n');
 console.log(`\n${targets}`);
 
-const complete = args.n === '500,2000,5000' && args.outage === '30,300' && args.modes === 'backsoon,meta';
+const complete =
+  args.n === '500,2000,5000' && args.outage === '30,300' && args.modes === 'backsoon,meta' && SERVER === 'nginx';
 if (complete) {
   await writeResultsPart(
     'load',

@@ -8,8 +8,8 @@ import { freePort } from '../test-support/ports.js';
 import { DebianSandbox, readmeBlock } from './debian-sandbox.js';
 import { BROWSER, DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 
-// Issue 9: the README's install, maintenance and upgrade, followed word for
-// word on Debian's own default site and nginx.conf (e2e/debian/). The
+// The README's install, maintenance and upgrade, followed word for word on
+// Debian's own default site and nginx.conf (e2e/debian/). The
 // sandbox only moves Debian's paths into a temporary folder.
 
 /** A token printed by `openssl rand -hex 24`, the staff file's recipe: 48 characters. */
@@ -100,6 +100,8 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       expect(output).toContain('test is successful');
       expect(await sandbox.masterPid()).toBeDefined();
       expect(existsSync(join(html, '__backsoon/index.html'))).toBe(true);
+      // The hold's script comes with the snippets (the hold's include reads it from there).
+      expect(existsSync(sandbox.path('/etc/nginx/snippets/backsoon/njs/backsoon-hold.js'))).toBe(true);
     });
 
     await test.step('the page on a 502, and the return to the exact URL', async () => {
@@ -110,6 +112,26 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
       await app.start();
       await expect(page.locator('#asked')).toHaveText('/deep/path?q=1&x=%20y');
       expect(page.url()).toBe(url(DEEP));
+    });
+
+    await test.step('at scale: the probe’s http half and its location, on Debian’s own layout', async () => {
+      await run('probe-http');
+      let text = await readFile(site, 'utf8');
+      text = insertAfterLine(
+        text,
+        sandbox.remap(readmeBlock(readme, 'site-include').trim()),
+        readmeBlock(readme, 'probe-location').replace('127.0.0.1:8000', `127.0.0.1:${app.port}`),
+      );
+      await writeFile(site, text);
+      await sandbox.remapConfig();
+      expect(await run('load')).toContain('test is successful');
+      await until('the reload', async () => {
+        const probe = await fetch(url('/__backsoon/probe'), { method: 'HEAD' });
+        return probe.status === 200 && probe.headers.get('x-backsoon-probe') === '1';
+      });
+      expect(app.requests.at(-1)).toMatchObject({ method: 'HEAD', url: '/healthz' });
+      // The cache folder nginx made where Debian lets it write.
+      expect(existsSync(sandbox.path('/var/lib/nginx/backsoon-probe'))).toBe(true);
     });
 
     await test.step('maintenance: the staff file with a documented token, the include, the cookie line, a reload', async () => {

@@ -92,6 +92,24 @@ test('made-up Host headers and query strings make no new request to the app', as
   expect(app.requests.length).toBeLessThanOrEqual(2);
 });
 
+test('a slow app still gets one probe request a second, however many visitors ask meanwhile', async ({ site, app }) => {
+  app.delay = 600;
+  await app.start();
+  const startedAt = Date.now();
+  // 50 visitors, each asking every 100 ms for 4 s: 2,000 probes while each of the app's answers takes 0.6 s.
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      while (Date.now() - startedAt < 4000) {
+        const answer = await rawRequest(site.port, { method: 'HEAD', path: PROBE, localAddress: `127.0.5.${i + 1}` });
+        expect(reading(answer)).toBe('up');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }),
+  );
+  const seconds = Math.ceil((Date.now() - startedAt) / 1000);
+  expect(app.requests.length).toBeLessThanOrEqual(seconds + 1);
+});
+
 test.describe('an app that accepts connections and never answers', () => {
   let faulty: FaultyUpstream;
   test.afterEach(async () => faulty.close());

@@ -38,6 +38,8 @@ export class DemoApp {
    * after the request reached the app).
    */
   dropWhen: ((method: string, url: string) => boolean) | undefined;
+  /** How long the app takes to answer, in ms (a busy or slow app). */
+  delay = 0;
   /** Headers of its own that the app adds to every answer (a session cookie, a redirect…). */
   headers: Record<string, string> = {};
   /** Called for every request the app answers (the demo prints them). */
@@ -99,6 +101,11 @@ export class DemoApp {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.delay > 0) setTimeout(() => this.answer(req, res), this.delay);
+    else this.answer(req, res);
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     this.requests.push({ method, url, headers: req.headers });

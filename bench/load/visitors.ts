@@ -20,12 +20,24 @@ interface Answer {
   headers: IncomingHttpHeaders;
 }
 
-/** One HTTP request to nginx; the body is read and dropped, as a browser reads a page. */
-function send(origin: string, path: string, method: string, accept: string, signal?: AbortSignal): Promise<Answer> {
+/** One HTTP request to nginx, from the visitor's address; the body is read and dropped, as a browser reads a page. */
+function send(
+  world: VisitorWorld,
+  path: string,
+  method: string,
+  accept: string,
+  signal?: AbortSignal,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      `${origin}${path}`,
-      { method, agent, headers: { accept, 'accept-encoding': 'gzip' }, ...(signal ? { signal } : {}) },
+      `${world.origin}${path}`,
+      {
+        method,
+        agent,
+        localAddress: world.address,
+        headers: { accept, 'accept-encoding': 'gzip' },
+        ...(signal ? { signal } : {}),
+      },
       (res) => {
         res.resume();
         res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
@@ -38,10 +50,10 @@ function send(origin: string, path: string, method: string, accept: string, sign
 }
 
 /** The `fetch` the page's code calls, for HEAD checks: status and headers are all it reads. */
-function checkFetch(origin: string): typeof globalThis.fetch {
+function checkFetch(world: VisitorWorld): typeof globalThis.fetch {
   return async (input: string | URL | Request, init?: RequestInit) => {
     const path = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const answer = await send(origin, path, init?.method ?? 'GET', '*/*', init?.signal ?? undefined);
+    const answer = await send(world, path, init?.method ?? 'GET', '*/*', init?.signal ?? undefined);
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -73,6 +85,12 @@ export interface VisitorRecord {
 
 export interface VisitorWorld {
   origin: string;
+  /**
+   * The visitor's own address (any of 127.0.0.0/8 is this machine): each
+   * visitor is a client of its own to the server, as on the internet,
+   * where the kit caps turns per address.
+   */
+  address: string;
   /** Stops every visitor (the bench's time is up). */
   signal: AbortSignal;
 }
@@ -80,7 +98,7 @@ export interface VisitorWorld {
 /** Loads a URL as a navigation; undefined when the network failed. */
 async function navigate(world: VisitorWorld, path: string): Promise<Answer | undefined> {
   try {
-    return await send(world.origin, path, 'GET', NAVIGATE);
+    return await send(world, path, 'GET', NAVIGATE);
   } catch {
     return undefined;
   }
@@ -108,7 +126,7 @@ export async function backsoonVisitor(world: VisitorWorld, path: string, record:
         document: Object.assign(new EventTarget(), { hidden: false }),
         window: new EventTarget(),
         storage: { getItem: (k) => session.get(k) ?? null, setItem: (k, v) => void session.set(k, v) },
-        fetch: checkFetch(world.origin),
+        fetch: checkFetch(world),
         now: Date.now,
         random: Math.random,
       };
