@@ -374,7 +374,7 @@ function line(row: Row, capacity: number): string {
   return `| ${row.outage / 1000} s | ${row.n} | ${row.mode === 'backsoon' ? (SERVER === 'nginx' ? 'backsoon' : `backsoon on ${SERVER}`) : 'meta refresh 5 s'} | ${row.back}/${row.n} | ${s(row.p50)} / ${s(row.p95)} | ${targetP95(row.n, capacity).toFixed(1)} | ${row.appPerReturned.toFixed(2)} | ${rate(row.appRate)} | ${(row.goodput * 100).toFixed(0)}% | ${rate(row.checksOutage)} | ${rate(row.checksRecovery)} | ${count(row.errorsAfterRestart)} | ${s(row.fresh.p50)} / ${s(row.fresh.p95)}, ${row.fresh.failed} of ${row.fresh.count} | ${percent(row.nginxCpu)} |`;
 }
 
-/** The issue's targets for one backsoon row, beside the meta refresh's row of the same N and outage. */
+/** The targets for one backsoon row, beside the meta refresh's row of the same N and outage. */
 function missed(row: Row, meta: Row | undefined, capacity: number): string[] {
   const misses: string[] = [];
   if (row.back < row.n) misses.push(`${row.n - row.back} not back`);

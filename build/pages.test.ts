@@ -3,7 +3,7 @@ import en from '../src/i18n/locales/en.js';
 import { pageMarkup, replaceLiteral, rewriteProblems } from './pages.js';
 
 describe('filling the page', () => {
-  // Issue 9, item 13: `$` in a config string is text, not a replacement pattern.
+  // `$` in a config string is text, not a replacement pattern (`$&`, `$'` mean something to String.replace).
   it('puts strings with `$` in as they are', () => {
     for (const text of ['$$ guaranteed', 'costs $&', "the rest: $'", 'before: $`', '$1 and $<name>']) {
       expect(replaceLiteral('<h1><!--slot--></h1>', '<!--slot-->', text)).toBe(`<h1>${text}</h1>`);

@@ -49,7 +49,7 @@ describe('error_page lines', () => {
   });
 });
 
-describe('an error_page line before backsoon’s (issue 9)', () => {
+describe('an error_page line before backsoon’s, which wins while nginx -t is silent', () => {
   const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
   const MAINTENANCE = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
   const SNIPPETS = {

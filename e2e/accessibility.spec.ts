@@ -68,7 +68,7 @@ test('the visitor can stop the automatic return and start it again', async ({ pa
   await page.goto(site.url('/stay?here=1'));
   await page.getByRole('button', { name: 'Stop checking' }).click();
   await expect(page.locator('backsoon-page')).toContainText('Automatic checks are stopped');
-  // Issue 9, item 15: stopped, the page no longer says it checks by itself.
+  // Stopped, the page no longer says it checks by itself.
   await expect(page.locator('backsoon-page')).not.toContainText('checks by itself');
   await expect(page.locator('backsoon-page')).toContainText('The site is restarting or briefly unavailable.');
   await app.start();

@@ -78,7 +78,7 @@ test('the service worker picks up an edited brand.css, and keeps it for offline 
   });
 });
 
-// Issue 9, item 5.
+// The operator's brand.css is cached for the offline page, even for a first-time visitor.
 test('brand.css is there offline for a visitor who never saw the page online', async ({ page, site, app, context }) => {
   // The operator's branding, in place before this visitor's first visit.
   await writeFile(join(site.root, '__backsoon/brand.css'), ':root { --backsoon-accent: rgb(120, 20, 90); }\n');

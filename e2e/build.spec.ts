@@ -8,7 +8,7 @@ import { expect, test } from './fixtures.js';
 // The build itself, run as a user runs it: with a config, into a folder of
 // its own, judged by what it prints and what it writes.
 
-// `$$`, `$&` and `$'` mean something to String.replace (issue 9, item 13).
+// `$$`, `$&` and `$'` mean something to String.replace: the title must come out as written.
 const TITLE = "Back soon, $$ guaranteed ($& and $' too)";
 
 let work: string;
@@ -54,8 +54,8 @@ test('a config string with `$` reaches the pages as written', async () => {
 });
 
 test('the build lists every file it made, the worker’s included, and raises no false alarm', async () => {
-  // Issue 9, item 16: eight "asset not inlined" notes for files never meant
-  // to be inlined, and sw.js and register.js left out of the list.
+  // Once, eight "asset not inlined" notes for files never meant to be
+  // inlined, and sw.js and register.js left out of the list.
   expect(output).not.toContain('asset not inlined');
   const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())

@@ -5,8 +5,8 @@ import { ENGINES, expect, expectBacksoonPage, pageFor, test, textOf, type Visito
 
 // The same visitor in Firefox (Debian's firefox-esr) and WebKit (WebKitGTK's
 // MiniBrowser): back to the exact URL, maintenance, the worker's offline
-// page, and a console free of CSP and Trusted Types errors (issue 9, "Every
-// engine in the tests"; the offline test guards items 4 and 5 there too).
+// page, and a console free of CSP and Trusted Types errors. The offline test
+// also guards Firefox's navigation preload answer and brand.css offline.
 
 /** What the app's page says it was asked for: path and query, as nginx passed them on. */
 const asked = (visitor: Visitor) => textOf(visitor, '#asked');

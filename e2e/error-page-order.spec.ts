@@ -5,7 +5,7 @@ import { loadDump } from '../cli/nginx-conf.js';
 import type { RunningNginx } from '../test-support/nginx.js';
 import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
-// Issue 9: an `error_page 500 502 503 504 /50x.html;` line before the
+// An `error_page 500 502 503 504 /50x.html;` line before the
 // include silently wins. What nginx does in each order, and the check that
 // `backsoon check` runs on `nginx -T` finding the line.
 

@@ -58,7 +58,7 @@ test.describe('a form submitted while the app is down', () => {
   });
 });
 
-// Issue 9, items 1 and 2: after a read timeout or a reset, the app may
+// After a read timeout or a reset, the app may
 // well have the form (a visitor told "not sent" may pay twice); and with
 // gzip_static on for the whole server, the form variant was served
 // precompressed, unmarked, and the page went back by itself as for a GET.

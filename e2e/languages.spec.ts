@@ -83,7 +83,7 @@ test.describe('without JavaScript', () => {
   });
 });
 
-// Issue 9, item 14: the clock follows the visitor's locale, not the page's language.
+// The clock follows the visitor's locale, not the page's language.
 for (const c of [
   { locale: 'en-GB', clock: /back around ([01]?\d|2[0-3]):[0-5]\d, in about/ },
   { locale: 'en-US', clock: /back around (1[0-2]|[1-9]):[0-5]\d\s[AP]M, in about/ },

@@ -90,7 +90,7 @@ export const PAGE_STATES: PageState[] = [
     },
   },
   {
-    // As nginx marks the page after a read timeout or a reset (issue 9, item 1).
+    // As nginx marks the page after a read timeout or a reset.
     name: 'form-maybe-sent',
     attributes: { 'request-method': 'POST', 'form-sent': 'maybe' },
     async open(page, nginx) {

@@ -13,7 +13,7 @@ describe('what became of the request', () => {
     expect(formState('delete', ' NO ')).toBe('not-sent');
   });
 
-  // Issue 9, item 1: after a read timeout or a reset the app may have the form.
+  // After a read timeout or a reset the app may have the form.
   it('is "maybe sent" when nginx says so, and whenever it said nothing', () => {
     expect(formState('POST', 'maybe')).toBe('maybe-sent');
     expect(formState('PUT', undefined)).toBe('maybe-sent');

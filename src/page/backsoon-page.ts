@@ -45,9 +45,10 @@ const pollOptionProperties: PropertyDeclarations = Object.fromEntries(
 export interface BacksoonPage extends PollOptionProperties {}
 
 /**
- * The page nginx serves while the app is away. It checks the page's own URL
- * in the background and, as soon as the app answers, sends the visitor back
- * to exactly that URL.
+ * The page nginx serves while the app is away. It asks the server's shared
+ * probe (or, on a server without one, the page's own URL) in the background
+ * whether the app answers and, once it does and the server gives it a turn,
+ * sends the visitor back to exactly the URL they asked for.
  *
  * Its children are the no-JavaScript text; once defined, the element shows
  * its own, in the visitor's language (chosen from `navigator.languages`

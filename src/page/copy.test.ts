@@ -62,7 +62,7 @@ describe('status text', () => {
   });
 });
 
-// Issue 9, items 1 and 15: the page says only what is true in its state.
+// The page says only what is true in its state.
 describe('what the page says, by state', () => {
   const CHECKING: PollState[] = ['idle', 'waiting', 'checking', 'paused'];
 
@@ -163,7 +163,7 @@ describe('maintenance line', () => {
   });
 });
 
-// Issue 9, item 14: an en-GB visitor saw "back around 11:24 PM".
+// An en-GB visitor once saw "back around 11:24 PM": times follow the visitor's convention.
 describe('clock times', () => {
   const at = Date.UTC(2026, 10, 21, 23, 24);
   const clock = (page: string, visitor: string | undefined): string =>

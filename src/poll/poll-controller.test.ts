@@ -178,7 +178,7 @@ describe('PollController', () => {
     controller.hostDisconnected();
   });
 
-  // Issue 9.3: a maintenance.json request that never answered left the page at "Checking now".
+  // A maintenance.json request that never answered once left the page at "Checking now".
   it('gives a hanging maintenance.json no more than the check’s timeout, then goes on checking', async () => {
     const host = new FakeHost();
     const world = environment(down);

@@ -154,7 +154,7 @@ describe('Poller', () => {
     t.poller.stop();
   });
 
-  // Issue 9.3: poller.ts never caught a rejected check, and the page stayed at "Checking now".
+  // A rejected check, once never caught, left the page at "Checking now".
   it('counts a check that throws as unreachable and goes on checking', async () => {
     const t = setup();
     t.check.mockImplementationOnce(() => Promise.reject(new Error('boom')));

@@ -47,7 +47,7 @@ describe('the worker’s decision', () => {
     expect(html).not.toContain('http-equiv="refresh"');
   });
 
-  // Issue 9, item 1: the worker must not turn nginx's "maybe" into "not sent", nor the reverse.
+  // The worker must not turn nginx's "maybe" into "not sent", nor the reverse.
   it('keeps nginx’s word on whether the form reached the app', async () => {
     for (const sent of ['no', 'maybe'] as const) {
       const original = new Response(`<backsoon-page request-method="POST" form-sent="${sent}" kind="crash">`, {
@@ -77,7 +77,7 @@ describe('the navigation handler', () => {
       url: new URL('http://127.0.0.1/orders?id=7'),
     }) as unknown as Options;
 
-  // Issue 9, item 4 (compare Workbox issue 3134): with navigation preload on
+  // With navigation preload on (compare https://github.com/GoogleChrome/workbox/issues/3134)
   // and the server unreachable, Firefox resolves `preloadResponse` with a
   // network error (type "error", status 0) where Chromium rejects it. Passed
   // on, it showed Firefox's own "Unable to connect" instead of the page.
