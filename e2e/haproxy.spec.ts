@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultyUpstream } from '../test-support/faulty-upstream.js';
 import { DIST, REPO } from '../test-support/nginx.js';
@@ -369,6 +372,44 @@ test.describe('planned maintenance', () => {
     await send(proxy, '/x', { headers: { cookie: 'xbacksoon_bypass=1; a=2' } });
     expect(app.requests.at(-1)?.headers.cookie).toBe('xbacksoon_bypass=1; a=2');
   });
+});
+
+test('the link’s cookie is Secure when HAProxy terminates TLS', async ({ app }) => {
+  // A self-signed certificate for 127.0.0.1, in the PEM HAProxy reads (certificate, then key).
+  const folder = await mkdtemp(join(tmpdir(), 'backsoon-haproxy-tls-'));
+  try {
+    const made = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
+        '-keyout',
+        join(folder, 'key.pem'),
+        '-out',
+        join(folder, 'cert.pem'),
+      ]),
+      { encoding: 'utf8' },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    const pem = join(folder, 'site.pem');
+    await writeFile(
+      pem,
+      (await readFile(join(folder, 'cert.pem'), 'utf8')) + (await readFile(join(folder, 'key.pem'), 'utf8')),
+    );
+    proxy = await startProxy('haproxy', { appPort: app.port, staffToken: TOKEN, haproxyBind: `ssl crt ${pem}` });
+    const cookie = await new Promise<string | undefined>((resolve, reject) => {
+      const request = httpsRequest(
+        { host: '127.0.0.1', port: proxy!.port, path: `${PATHS.bypass}?token=${TOKEN}`, rejectUnauthorized: false },
+        (response) => {
+          response.resume();
+          resolve(response.headers['set-cookie']?.[0]);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    expect(cookie).toBe(`backsoon_bypass=${TOKEN}; Path=/; Max-Age=43200; HttpOnly; SameSite=Lax; Secure`);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 });
 
 test.describe('haproxy-snippets/README.md', () => {

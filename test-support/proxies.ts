@@ -23,6 +23,8 @@ export interface ProxyOptions {
   withoutPage?: boolean;
   /** A staff bypass token, added to the server's staff list as its README says. */
   staffToken?: string;
+  /** HAProxy only: words after the listening address in `bind` (`ssl crt <pem>` for TLS). */
+  haproxyBind?: string;
 }
 
 interface Spec {
@@ -233,7 +235,7 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
     await cp(join(REPO, `${kind}-snippets`), snippets, { recursive: true });
     const port = await freePort();
     const vars = {
-      LISTEN: `127.0.0.1:${port}`,
+      LISTEN: `127.0.0.1:${port}${kind === 'haproxy' && options.haproxyBind ? ` ${options.haproxyBind}` : ''}`,
       ROOT: root,
       SNIPPETS: snippets,
       APP: `127.0.0.1:${options.appPort}`,
