@@ -43,18 +43,55 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The fenced block of README.md that follows `<!-- e2e/debian-install.spec.ts: NAME -->`, as written. */
-export function readmeBlock(readme: string, name: string): string {
-  const marker = `<!-- e2e/debian-install.spec.ts: ${name} -->`;
+/**
+ * The fenced block of a README that follows `<!-- SPEC: NAME -->`, as
+ * written: SPEC is the spec that runs it (README.md's are run by
+ * e2e/debian-install.spec.ts).
+ */
+export function readmeBlock(readme: string, name: string, spec = 'e2e/debian-install.spec.ts'): string {
+  const marker = `<!-- ${spec}: ${name} -->`;
   const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README.md: no block marked "${marker}"`);
+  if (at < 0) throw new Error(`README: no block marked "${marker}"`);
   const fence = /^([ \t]*)```[a-z]*\n([\s\S]*?)^\1```$/m.exec(readme.slice(at + marker.length));
-  if (!fence) throw new Error(`README.md: no fenced block after "${marker}"`);
+  if (!fence) throw new Error(`README: no fenced block after "${marker}"`);
   const indent = fence[1]!;
   return fence[2]!
     .split('\n')
     .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
     .join('\n');
+}
+
+/** `text` with the absolute `paths` moved under `root`; text already moved stays as it is. */
+export function remapUnder(root: string, paths: readonly string[], text: string): string {
+  return paths.reduce(
+    (out, system) => out.replace(new RegExp(`(?<!${escapeRegExp(root)})${escapeRegExp(system)}`, 'g'), root + system),
+    text,
+  );
+}
+
+/**
+ * Runs README lines (paths already moved) in bash in `cwd`, stopping at the
+ * first failure, with `sudo` running its command as it is (the tests run as
+ * root, as the README's reader does after sudo) and `prelude`: shell
+ * functions that stand for the system's commands in a sandbox.
+ */
+export function runReadmeLines(
+  lines: string,
+  cwd: string,
+  prelude: string[] = [],
+): Promise<{ status: number | null; output: string }> {
+  // Asynchronous, so that a test can send requests while the lines run.
+  const child = spawn('bash', ['-c', ['set -e', 'sudo() { "$@"; }', ...prelude, lines].join('\n')], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output }));
+  });
 }
 
 export class DebianSandbox {
@@ -106,11 +143,7 @@ export class DebianSandbox {
 
   /** Text with Debian's absolute paths moved under the sandbox; text already moved stays as it is. */
   remap(text: string): string {
-    return SYSTEM_PATHS.reduce(
-      (out, system) =>
-        out.replace(new RegExp(`(?<!${escapeRegExp(this.root)})${escapeRegExp(system)}`, 'g'), this.root + system),
-      text,
-    );
+    return remapUnder(this.root, SYSTEM_PATHS, text);
   }
 
   /** Moves the paths of every file under the sandbox's /etc/nginx (the README's steps add files there). */
@@ -138,23 +171,9 @@ export class DebianSandbox {
    * Debian's nginx binary on the sandbox's configuration.
    */
   run(lines: string): Promise<{ status: number | null; output: string }> {
-    const prelude = [
-      'set -e',
-      'sudo() { "$@"; }',
+    return runReadmeLines(this.remap(lines), this.checkout, [
       `nginx() { command ${NGINX} -p '${this.root}/' -e '${this.path('/var/log/nginx/error.log')}' -c '${this.path('/etc/nginx/nginx.conf')}' "$@"; }`,
-    ].join('\n');
-    // Asynchronous, so that a test can send requests while the lines run.
-    const child = spawn('bash', ['-c', `${prelude}\n${this.remap(lines)}`], {
-      cwd: this.checkout,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, output }));
-    });
+    ]);
   }
 
   /** The nginx master's pid, while one runs. */

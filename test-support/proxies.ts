@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ export interface ProxyOptions {
   withoutPage?: boolean;
   /** A staff bypass token, added to the server's staff list as its README says. */
   staffToken?: string;
+  /** HAProxy only: words after the listening address in `bind` (`ssl crt <pem>` for TLS). */
+  haproxyBind?: string;
 }
 
 interface Spec {
@@ -49,6 +51,9 @@ const caddyEnv = (prefix: string): NodeJS.ProcessEnv => ({
   XDG_DATA_HOME: join(prefix, 'data'),
 });
 
+/** HAProxy's staff tokens file (an ACL file, one token a line) in a run's folder. */
+const haproxyStaffTokens = (prefix: string): string => join(prefix, 'backsoon-staff.lst');
+
 const SPECS: Record<ProxyKind, Spec> = {
   caddy: {
     async write(prefix, vars) {
@@ -72,15 +77,17 @@ const SPECS: Record<ProxyKind, Spec> = {
   haproxy: {
     async write(prefix, vars) {
       const conf = join(prefix, 'haproxy.cfg');
+      // The ACL files must exist before HAProxy starts, even empty.
+      const tokens = haproxyStaffTokens(prefix);
       await writeFile(vars.MAINTENANCE_ACL!, '');
-      await writeFile(conf, fillTemplate(await readFile(join(REPO, 'haproxy-snippets/haproxy.cfg'), 'utf8'), vars));
+      await writeFile(tokens, '');
+      const template = await readFile(join(REPO, 'haproxy-snippets/haproxy.cfg'), 'utf8');
+      await writeFile(conf, fillTemplate(template, { ...vars, STAFF_TOKENS: tokens }));
       return conf;
     },
-    async addToken(_prefix, conf, token) {
-      const text = await readFile(conf, 'utf8');
-      const example = '    # acl backsoon_staff req.cook(backsoon_bypass) -m str <a token>';
-      if (!text.includes(example)) throw new Error('haproxy.cfg: no commented token line to fill in');
-      await writeFile(conf, text.replace(example, `    acl backsoon_staff req.cook(backsoon_bypass) -m str ${token}`));
+    async addToken(prefix, _conf, token) {
+      // One token a line, as the README says.
+      await appendFile(haproxyStaffTokens(prefix), `${token}\n`);
     },
     check: (conf) => validity('haproxy', ['-c', '-f', conf]),
     run: (conf) => ['haproxy', ['-db', '-f', conf]],
@@ -228,7 +235,7 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
     await cp(join(REPO, `${kind}-snippets`), snippets, { recursive: true });
     const port = await freePort();
     const vars = {
-      LISTEN: `127.0.0.1:${port}`,
+      LISTEN: `127.0.0.1:${port}${kind === 'haproxy' && options.haproxyBind ? ` ${options.haproxyBind}` : ''}`,
       ROOT: root,
       SNIPPETS: snippets,
       APP: `127.0.0.1:${options.appPort}`,
