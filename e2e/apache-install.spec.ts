@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DemoApp } from '../test-support/app.js';
@@ -90,6 +91,13 @@ test('apache-snippets/README.md’s install, probe, maintenance and staff link w
       await sandbox.run('sudo rm /var/www/html/__backsoon/maintenance.on');
       expect(await run('load')).toContain('Syntax OK');
       await expect.poll(async () => (await fetch(url('/after'))).status).toBe(200);
+      // The reload started the probe's program again, and the old one is gone.
+      await expect.poll(async () => (await fetch(url('/__backsoon/probe'), { method: 'HEAD' })).status).toBe(204);
+      const programs = (): string[] =>
+        spawnSync('pgrep', ['-f', sandbox.path('/etc/apache2/backsoon/backsoon-probe.pl')], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean);
+      await expect.poll(programs).toHaveLength(1);
     });
   } finally {
     await app.stop();
