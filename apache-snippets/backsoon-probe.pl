@@ -45,8 +45,12 @@
 #   admit,<address>    up (a turn) | busy | down
 #
 # `up` means the app answered the last health request (any status, its own
-# 404 or 500 too), sent less than two seconds ago; anything else (refused,
-# reset, no answer within 3 s, no recent answer) is `down`.
+# 404 or 500 too), less than two seconds ago; anything else (refused,
+# reset, no answer within 1 s to connect and 3 s to answer, no recent
+# answer) is `down`. Questions are answered at once from the last answer,
+# while the next health request (one a second at most) is on its way; when
+# nobody has asked for over two seconds, the question that sends it waits
+# for its answer, one second at most.
 #
 # (!) Needs Perl, which Debian's apache2 package depends on: nothing else
 #     to install. The last word of the RewriteMap line is the user it runs
@@ -83,6 +87,12 @@ use Time::HiRes qw(CLOCK_MONOTONIC clock_gettime);
 # health request answers (a hanging app reads as down within two seconds).
 use constant CHECK_EVERY => 1;
 use constant UP_FOR      => 2;
+# When nobody has asked for a while, what it knows is too old to answer
+# with: the question that sends the next health request waits for its
+# answer, this long at most (seconds). While visitors keep asking, the
+# answer is never that old and nothing waits (mod_rewrite asks one question
+# at a time: a wait holds up the other questions).
+use constant WAIT_WHEN_OLD => 1;
 # A health request's time limits (seconds): to connect, and to the status
 # line of the answer.
 use constant CONNECT_TIMEOUT => 1;
@@ -127,15 +137,18 @@ $host = $option{host} if defined $option{host};
 die "backsoon-probe: the path and host must be printable\n" if "$host$path" =~ /[^\x21-\x7e]/;
 my $request = "HEAD $path HTTP/1.1\r\nHost: $host\r\nConnection: close\r\n\r\n";
 
-# The last health request that ended: { up, at } (at: when it was sent),
-# and the one under way: { sock, at, connected, answer, connect_by, answer_by }.
-my ($last, $pending);
+# The last health request that ended: { up, at, arrived } (when it was
+# sent, when it ended), and the one under way: { sock, at, connected,
+# answer, connect_by, answer_by }. With clock=input, `now` is the time of the
+# question being answered (the tests' clock).
+my ($last, $pending, $input_now);
 
 # Turn buckets: the site's, and one per client address ([tokens, time]).
 my @site = ($option{burst} + 0, undef);
 my %by_address;
 
 sub monotonic { clock_gettime(CLOCK_MONOTONIC) }
+sub now       { $option{clock} eq 'input' ? $input_now : monotonic() }
 
 # Refills a bucket to `$now` at `$rate` a second, up to `$burst`; takes a
 # token if `$take` and there is one. Returns whether there was one.
@@ -151,7 +164,7 @@ sub bucket_has {
 sub end_check {
     my ($up) = @_;
     close $pending->{sock} if $pending->{sock};
-    $last    = { up => $up, at => $pending->{at} };
+    $last    = { up => $up, at => $pending->{at}, arrived => now() };
     $pending = undef;
 }
 
@@ -195,14 +208,27 @@ sub check_timeouts {
     end_check(0) if monotonic() >= $limit;
 }
 
+sub recent {
+    my ($now) = @_;
+    return $last && $now - $last->{arrived} <= UP_FOR;
+}
+
 sub app_up {
     my ($now) = @_;
-    return $last && $last->{up} && $now - $last->{at} <= UP_FOR;
+    return recent($now) && $last->{up};
 }
 
 sub answer {
-    my ($question, $now) = @_;
-    start_check($now) if !$pending && (!$last || $now - $last->{at} >= CHECK_EVERY);
+    my ($question) = @_;
+    my $now = now();
+    if (!$pending && (!$last || $now - $last->{at} >= CHECK_EVERY)) {
+        my $old = !recent($now);
+        start_check($now);
+        if ($old && $pending) {
+            settle(monotonic() + WAIT_WHEN_OLD);
+            $now = now();
+        }
+    }
     return app_up($now) ? 'up' : 'down' if $question eq 'probe';
     if ($question =~ /^admit,(.+)$/) {
         return 'down' unless app_up($now);
@@ -221,12 +247,14 @@ sub answer {
     return 'NULL';
 }
 
-# Waits for the health request under way to end (clock=input only: the
-# tests' clock stands still while the app answers).
+# Waits for the health request under way to end, until `$until` (real
+# time) at most, or its own time limits.
 sub settle {
-    while ($pending) {
+    my ($until) = @_;
+    while ($pending && (!defined $until || monotonic() < $until)) {
         my $select = IO::Select->new($pending->{sock});
         my $wait   = ($pending->{connected} ? $pending->{answer_by} : $pending->{connect_by}) - monotonic();
+        $wait = $until - monotonic() if defined $until && $until - monotonic() < $wait;
         my @ready  = $pending->{connected} ? $select->can_read($wait > 0 ? $wait : 0) : IO::Select::select(undef, $select, undef, $wait > 0 ? $wait : 0);
         if (@ready) { on_socket() } else { check_timeouts() }
     }
@@ -255,12 +283,12 @@ while (1) {
             $input .= $chunk;
             while ($input =~ s/^([^\n]*)\n//) {
                 my $line = $1;
-                my $now  = monotonic();
                 if ($option{clock} eq 'input') {
+                    # The tests' clock stands still while the app answers.
                     settle();
-                    ($now, $line) = $line =~ /^(\d+(?:\.\d+)?) (.*)$/ ? ($1, $2) : (0, $line);
+                    ($input_now, $line) = $line =~ /^(\d+(?:\.\d+)?) (.*)$/ ? ($1, $2) : (0, $line);
                 }
-                syswrite(STDOUT, answer($line, $now) . "\n");
+                syswrite(STDOUT, answer($line) . "\n");
             }
         }
         elsif ($pending && $pending->{sock} && fileno($handle) == fileno($pending->{sock})) {

@@ -246,6 +246,19 @@ test.describe('apache: the shared probe', () => {
     }
   });
 
+  test('a lone visitor asking every 3 s (past the quick phase) is told "up" each time', async ({ app }) => {
+    const server = await start({ appPort: app.port });
+    await app.start();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 3000));
+      statuses.push((await ask(server, '/__backsoon/probe')).status);
+    }
+    expect(statuses).toEqual([204, 204, 204]);
+    // One health request per question: the app is asked only when someone asks.
+    expect(app.requests).toHaveLength(3);
+  });
+
   test('answers with the maintenance marker during maintenance', async ({ app }) => {
     const server = await start({ appPort: app.port });
     await app.start();
