@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIST, REPO } from '../test-support/nginx.js';
@@ -37,6 +38,12 @@ export class ApacheSandbox extends DebianSandbox {
     const root = await DebianSandbox.folder();
     const sandbox = new ApacheSandbox(root, join(root, 'checkout'), port, APACHE_LAYOUT);
     const etc = sandbox.path('/etc/apache2');
+    // Debian's files as the package ships them, or the test would follow the README on something else.
+    const changed = spawnSync('dpkg', ['-V', 'apache2', 'apache2-data'], { encoding: 'utf8' });
+    if (changed.status !== 0 || changed.stdout.trim() !== '')
+      throw new Error(
+        `/etc/apache2 is not as Debian's apache2 ships it (dpkg -V):\n${changed.stdout}${changed.stderr}`,
+      );
     // As the package lays it out: modules, configurations and sites, enabled by relative links.
     await cp('/etc/apache2', etc, { recursive: true, verbatimSymlinks: true });
     for (const dir of ['/var/www/html', '/var/log/apache2', '/var/lib/apache2', '/var/run', '/var/lock'])
