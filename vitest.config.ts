@@ -8,6 +8,7 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'test-support/**/*.test.ts',
       'nginx-snippets/**/*.test.ts',
+      'apache-snippets/**/*.test.ts',
       'bench/**/*.test.ts',
     ],
     environment: 'node',

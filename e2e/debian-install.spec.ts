@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { DemoApp } from '../test-support/app.js';
 import { REPO } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
-import { DebianSandbox, readmeBlock } from './debian-sandbox.js';
+import { DebianSandbox, insertAfterLine, readmeBlock } from './debian-sandbox.js';
 import { BROWSER, DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 
 // The README's install, maintenance and upgrade, followed word for word on
@@ -20,24 +20,6 @@ const BRAND = ':root { --backsoon-accent: #0a7d55; }\n';
 
 /** Marks the pages of the "new version" the upgrade installs. */
 const NEW_BUILD = '<meta name="backsoon-test-build" content="2">';
-
-/** Inserts `addition` on the line after the one line equal to `anchor` (indentation aside), indented like it. */
-function insertAfterLine(text: string, anchor: string, addition: string): string {
-  const lines = text.split('\n');
-  const at = lines.findIndex((line) => line.trim() === anchor);
-  if (at < 0 || lines.findIndex((line, i) => i > at && line.trim() === anchor) >= 0)
-    throw new Error(`not one line "${anchor}" in the site`);
-  const indent = /^\s*/.exec(lines[at]!)![0];
-  lines.splice(
-    at + 1,
-    0,
-    ...addition
-      .trimEnd()
-      .split('\n')
-      .map((line) => indent + line),
-  );
-  return lines.join('\n');
-}
 
 /** Replaces the block that opens on the line `opening` (up to its closing brace) with `block`, indented like it. */
 function replaceBlock(text: string, opening: string, block: string): string {

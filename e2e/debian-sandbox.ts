@@ -24,20 +24,31 @@ import { DIST, NGINX, REPO, SNIPPETS } from '../test-support/nginx.js';
  * README's commands and in every configuration file, are rewritten under
  * it. Nothing else is changed but what a sandbox needs: the site listens on
  * a free loopback port instead of 80, and nginx's temporary files go under
- * the folder.
+ * the folder. Another server's sandbox (e2e/apache-sandbox.ts) lays out its
+ * own files and names its own paths (a `SandboxLayout`).
  */
 
 const DEBIAN = join(REPO, 'e2e/debian');
 
-/** The absolute paths of Debian's layout that the sandbox moves under its folder. */
-const SYSTEM_PATHS = [
-  '/etc/nginx',
-  '/var/www/html',
-  '/var/www/backsoon',
-  '/var/log/nginx',
-  '/var/lib/nginx',
-  '/run/nginx.pid',
-];
+/** What a server's sandbox moves and runs: the parts that are not nginx's everywhere. */
+export interface SandboxLayout {
+  /** The absolute paths of Debian's layout that the sandbox moves under its folder. */
+  paths: readonly string[];
+  /** The server's configuration folder, whose files are moved too. */
+  configDir: string;
+  /** Where the running server writes its master's pid. */
+  pidFile: string;
+  /** Shell lines run before the README's: the server's own commands, pointed at the sandbox. */
+  prelude: (sandbox: DebianSandbox) => string;
+}
+
+const NGINX_LAYOUT: SandboxLayout = {
+  paths: ['/etc/nginx', '/var/www/html', '/var/www/backsoon', '/var/log/nginx', '/var/lib/nginx', '/run/nginx.pid'],
+  configDir: '/etc/nginx',
+  pidFile: '/run/nginx.pid',
+  prelude: (sandbox) =>
+    `nginx() { command ${NGINX} -p '${sandbox.root}/' -e '${sandbox.path('/var/log/nginx/error.log')}' -c '${sandbox.path('/etc/nginx/nginx.conf')}' "$@"; }`,
+};
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -94,20 +105,44 @@ export function runReadmeLines(
   });
 }
 
+/** Inserts `addition` on the line after the one line equal to `anchor` (indentation aside), indented like it. */
+export function insertAfterLine(text: string, anchor: string, addition: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => line.trim() === anchor);
+  if (at < 0 || lines.findIndex((line, i) => i > at && line.trim() === anchor) >= 0)
+    throw new Error(`not one line "${anchor}" in the site`);
+  const indent = /^\s*/.exec(lines[at]!)![0];
+  lines.splice(
+    at + 1,
+    0,
+    ...addition
+      .trimEnd()
+      .split('\n')
+      .map((line) => indent + line),
+  );
+  return lines.join('\n');
+}
+
 export class DebianSandbox {
-  private constructor(
+  protected constructor(
     /** The folder that stands for `/`. */
     readonly root: string,
     /** A checkout of backsoon, built: where the README's commands run. */
     readonly checkout: string,
     readonly port: number,
+    private readonly layout: SandboxLayout = NGINX_LAYOUT,
   ) {}
+
+  /** A new folder that stands for `/`, readable by the server's workers (www-data: Debian's user). */
+  protected static async folder(): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), 'backsoon-debian-'));
+    await chmod(root, 0o755);
+    return root;
+  }
 
   /** Debian's nginx files laid out under a new folder, its default site enabled, and a checkout with dist/ built. */
   static async create(port: number): Promise<DebianSandbox> {
-    const root = await mkdtemp(join(tmpdir(), 'backsoon-debian-'));
-    // nginx's workers run as www-data (Debian's `user` line): they read the site from here.
-    await chmod(root, 0o755);
+    const root = await DebianSandbox.folder();
     const sandbox = new DebianSandbox(root, join(root, 'checkout'), port);
     const etc = sandbox.path('/etc/nginx');
     for (const dir of ['conf.d', 'modules-enabled', 'sites-available', 'sites-enabled', 'snippets'])
@@ -143,12 +178,12 @@ export class DebianSandbox {
 
   /** Text with Debian's absolute paths moved under the sandbox; text already moved stays as it is. */
   remap(text: string): string {
-    return remapUnder(this.root, SYSTEM_PATHS, text);
+    return remapUnder(this.root, this.layout.paths, text);
   }
 
-  /** Moves the paths of every file under the sandbox's /etc/nginx (the README's steps add files there). */
+  /** Moves the paths of every file under the sandbox's configuration folder (the README's steps add files there). */
   async remapConfig(): Promise<void> {
-    const etc = this.path('/etc/nginx');
+    const etc = this.path(this.layout.configDir);
     for (const entry of await readdir(etc, { recursive: true, withFileTypes: true })) {
       const file = join(entry.parentPath, entry.name);
       if (entry.isSymbolicLink()) {
@@ -167,18 +202,16 @@ export class DebianSandbox {
   /**
    * Runs README lines in bash in the checkout, with Debian's paths moved
    * under the sandbox, `sudo` running its command as it is (the tests run
-   * as root, as the README's reader does after sudo), and `nginx` running
-   * Debian's nginx binary on the sandbox's configuration.
+   * as root, as the README's reader does after sudo), and the server's
+   * commands (`nginx`) running Debian's binary on the sandbox's configuration.
    */
   run(lines: string): Promise<{ status: number | null; output: string }> {
-    return runReadmeLines(this.remap(lines), this.checkout, [
-      `nginx() { command ${NGINX} -p '${this.root}/' -e '${this.path('/var/log/nginx/error.log')}' -c '${this.path('/etc/nginx/nginx.conf')}' "$@"; }`,
-    ]);
+    return runReadmeLines(this.remap(lines), this.checkout, [this.layout.prelude(this)]);
   }
 
   /** The nginx master's pid, while one runs. */
   async masterPid(): Promise<number | undefined> {
-    const text = await readFile(this.path('/run/nginx.pid'), 'utf8').catch(() => '');
+    const text = await readFile(this.path(this.layout.pidFile), 'utf8').catch(() => '');
     const pid = Number.parseInt(text, 10);
     if (!Number.isInteger(pid)) return undefined;
     try {
@@ -189,7 +222,7 @@ export class DebianSandbox {
     }
   }
 
-  /** Stops the nginx this sandbox started, if any, waits for it to exit, and removes the folder. */
+  /** Stops the server this sandbox started, if any, waits for it to exit, and removes the folder. */
   async destroy(): Promise<void> {
     const pid = await this.masterPid();
     if (pid !== undefined) {

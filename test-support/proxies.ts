@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DIST, REPO, fillTemplate } from './nginx.js';
 import { freePort } from './ports.js';
@@ -25,6 +25,8 @@ export interface ProxyOptions {
   staffToken?: string;
   /** HAProxy only: words after the listening address in `bind` (`ssl crt <pem>` for TLS). */
   haproxyBind?: string;
+  /** Rewrites the server's example before it runs, a test's variation of it (Apache's for now). */
+  editSite?: (site: string) => string;
 }
 
 interface Spec {
@@ -32,8 +34,8 @@ interface Spec {
   check: (conf: string, prefix: string) => string | undefined;
   /** The command that runs the server in the foreground. */
   run: (conf: string, prefix: string) => [string, string[]];
-  /** Writes the configuration; returns its path. */
-  write: (prefix: string, vars: Record<string, string>) => Promise<string>;
+  /** Writes the configuration, the example's text passed through `edit`; returns its path. */
+  write: (prefix: string, vars: Record<string, string>, edit: (site: string) => string) => Promise<string>;
   /** Adds a bypass token where the server's README says (after `write`). */
   addToken: (prefix: string, conf: string, token: string) => Promise<void>;
 }
@@ -93,8 +95,14 @@ const SPECS: Record<ProxyKind, Spec> = {
     run: (conf) => ['haproxy', ['-db', '-f', conf]],
   },
   apache: {
-    async write(prefix, vars) {
-      const site = fillTemplate(await readFile(join(REPO, 'apache-snippets/examples/site.conf'), 'utf8'), vars);
+    async write(prefix, vars, edit) {
+      // The probe's program runs as Apache's workers do (Debian's own variable names that user).
+      const runAs = process.getuid?.() === 0 ? 'nobody' : userInfo().username;
+      const example = edit(await readFile(join(REPO, 'apache-snippets/examples/site.conf'), 'utf8'));
+      const site = fillTemplate(example, { ...vars, APACHE_RUN_USER: runAs });
+      // The staff's token list, copied beside backsoon.conf's includes (under the ServerRoot) as the README says.
+      await mkdir(join(prefix, 'backsoon'), { recursive: true });
+      await cp(join(REPO, 'apache-snippets/backsoon-tokens.txt'), join(prefix, 'backsoon/backsoon-tokens.txt'));
       const modules = ['mpm_event', 'authz_core', 'mime', 'proxy', 'proxy_http', 'rewrite', 'headers'];
       const conf = join(prefix, 'httpd.conf');
       await writeFile(
@@ -120,12 +128,8 @@ ${site}`,
       return conf;
     },
     async addToken(prefix, _conf, token) {
-      // backsoon.conf includes backsoon/backsoon-staff.conf under the ServerRoot.
-      await mkdir(join(prefix, 'backsoon'), { recursive: true });
-      await writeFile(
-        join(prefix, 'backsoon/backsoon-staff.conf'),
-        `RewriteCond %{HTTP_COOKIE} !(?:^|;\\s*)backsoon_bypass=(?:${token})(?:;|$)\n`,
-      );
+      // A line of backsoon-tokens.txt: the token, then who it is for.
+      await appendFile(join(prefix, 'backsoon/backsoon-tokens.txt'), `${token} staff\n`);
     },
     check: (conf, prefix) => validity('apache2', ['-t', '-d', prefix, '-f', conf]),
     run: (conf, prefix) => ['apache2', ['-d', prefix, '-f', conf, '-DFOREGROUND']],
@@ -242,7 +246,7 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
       SOCKET: join(prefix, 'admin.sock'),
       MAINTENANCE_ACL: join(prefix, 'maintenance.acl'),
     };
-    const conf = await spec.write(prefix, vars);
+    const conf = await spec.write(prefix, vars, options.editSite ?? ((site) => site));
     if (options.staffToken) await spec.addToken(prefix, conf, options.staffToken);
     const invalid = spec.check(conf, prefix);
     if (invalid !== undefined) throw new Error(`${kind} refuses ${conf}:\n${invalid}`);
