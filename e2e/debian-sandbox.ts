@@ -43,13 +43,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The fenced block of README.md that follows `<!-- e2e/debian-install.spec.ts: NAME -->`, as written. */
-export function readmeBlock(readme: string, name: string): string {
-  const marker = `<!-- e2e/debian-install.spec.ts: ${name} -->`;
+/**
+ * The fenced block of a README that follows `<!-- SPEC: NAME -->`, as
+ * written: SPEC is the test that runs it (README.md's blocks are
+ * e2e/debian-install.spec.ts's).
+ */
+export function readmeBlock(readme: string, name: string, spec = 'e2e/debian-install.spec.ts'): string {
+  const marker = `<!-- ${spec}: ${name} -->`;
   const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README.md: no block marked "${marker}"`);
+  if (at < 0) throw new Error(`README: no block marked "${marker}"`);
   const fence = /^([ \t]*)```[a-z]*\n([\s\S]*?)^\1```$/m.exec(readme.slice(at + marker.length));
-  if (!fence) throw new Error(`README.md: no fenced block after "${marker}"`);
+  if (!fence) throw new Error(`README: no fenced block after "${marker}"`);
   const indent = fence[1]!;
   return fence[2]!
     .split('\n')
@@ -57,14 +61,68 @@ export function readmeBlock(readme: string, name: string): string {
     .join('\n');
 }
 
-export class DebianSandbox {
-  private constructor(
+/**
+ * A folder that stands for `/`, for running a README's lines without
+ * touching the machine: the absolute paths of a system's layout (`paths`),
+ * in the lines and in the files they write, are moved under it, and the
+ * lines run in bash in a built checkout of backsoon, `sudo` running its
+ * command as it is (the tests run as root, as the README's reader does
+ * after sudo). `shims` are bash lines run first: functions that run a
+ * server's binary on the sandbox's files.
+ */
+export class Sandbox {
+  constructor(
     /** The folder that stands for `/`. */
     readonly root: string,
     /** A checkout of backsoon, built: where the README's commands run. */
     readonly checkout: string,
-    readonly port: number,
+    private readonly paths: readonly string[],
+    private readonly shims: readonly string[] = [],
   ) {}
+
+  /** Where a path of the system's layout is in the sandbox. */
+  path(system: string): string {
+    return join(this.root, system);
+  }
+
+  /** Text with the system's absolute paths moved under the sandbox; text already moved stays as it is. */
+  remap(text: string): string {
+    return this.paths.reduce(
+      (out, system) =>
+        out.replace(new RegExp(`(?<!${escapeRegExp(this.root)})${escapeRegExp(system)}`, 'g'), this.root + system),
+      text,
+    );
+  }
+
+  /** Runs README lines in bash in the checkout, with the system's paths moved under the sandbox. */
+  run(lines: string): Promise<{ status: number | null; output: string }> {
+    const prelude = ['set -e', 'sudo() { "$@"; }', ...this.shims].join('\n');
+    // Asynchronous, so that a test can send requests while the lines run.
+    const child = spawn('bash', ['-c', `${prelude}\n${this.remap(lines)}`], {
+      cwd: this.checkout,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, output }));
+    });
+  }
+}
+
+export class DebianSandbox extends Sandbox {
+  private constructor(
+    root: string,
+    checkout: string,
+    readonly port: number,
+  ) {
+    // `nginx` runs Debian's nginx binary on the sandbox's configuration.
+    super(root, checkout, SYSTEM_PATHS, [
+      `nginx() { command ${NGINX} -p '${root}/' -e '${join(root, '/var/log/nginx/error.log')}' -c '${join(root, '/etc/nginx/nginx.conf')}' "$@"; }`,
+    ]);
+  }
 
   /** Debian's nginx files laid out under a new folder, its default site enabled, and a checkout with dist/ built. */
   static async create(port: number): Promise<DebianSandbox> {
@@ -99,20 +157,6 @@ export class DebianSandbox {
     return sandbox;
   }
 
-  /** Where a path of Debian's layout is in the sandbox. */
-  path(system: string): string {
-    return join(this.root, system);
-  }
-
-  /** Text with Debian's absolute paths moved under the sandbox; text already moved stays as it is. */
-  remap(text: string): string {
-    return SYSTEM_PATHS.reduce(
-      (out, system) =>
-        out.replace(new RegExp(`(?<!${escapeRegExp(this.root)})${escapeRegExp(system)}`, 'g'), this.root + system),
-      text,
-    );
-  }
-
   /** Moves the paths of every file under the sandbox's /etc/nginx (the README's steps add files there). */
   async remapConfig(): Promise<void> {
     const etc = this.path('/etc/nginx');
@@ -129,32 +173,6 @@ export class DebianSandbox {
         if (moved !== text) await writeFile(file, moved);
       }
     }
-  }
-
-  /**
-   * Runs README lines in bash in the checkout, with Debian's paths moved
-   * under the sandbox, `sudo` running its command as it is (the tests run
-   * as root, as the README's reader does after sudo), and `nginx` running
-   * Debian's nginx binary on the sandbox's configuration.
-   */
-  run(lines: string): Promise<{ status: number | null; output: string }> {
-    const prelude = [
-      'set -e',
-      'sudo() { "$@"; }',
-      `nginx() { command ${NGINX} -p '${this.root}/' -e '${this.path('/var/log/nginx/error.log')}' -c '${this.path('/etc/nginx/nginx.conf')}' "$@"; }`,
-    ].join('\n');
-    // Asynchronous, so that a test can send requests while the lines run.
-    const child = spawn('bash', ['-c', `${prelude}\n${this.remap(lines)}`], {
-      cwd: this.checkout,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, output }));
-    });
   }
 
   /** The nginx master's pid, while one runs. */

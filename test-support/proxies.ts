@@ -23,6 +23,8 @@ export interface ProxyOptions {
   withoutPage?: boolean;
   /** A staff bypass token, added to the server's staff list as its README says. */
   staffToken?: string;
+  /** Rewrites the server's example before it runs, a test's variation of it. */
+  editSite?: (site: string) => string;
 }
 
 interface Spec {
@@ -30,8 +32,8 @@ interface Spec {
   check: (conf: string, prefix: string) => string | undefined;
   /** The command that runs the server in the foreground. */
   run: (conf: string, prefix: string) => [string, string[]];
-  /** Writes the configuration; returns its path. */
-  write: (prefix: string, vars: Record<string, string>) => Promise<string>;
+  /** Writes the configuration, the example's text passed through `edit`; returns its path. */
+  write: (prefix: string, vars: Record<string, string>, edit: (site: string) => string) => Promise<string>;
   /** Adds a bypass token where the server's README says (after `write`). */
   addToken: (prefix: string, conf: string, token: string) => Promise<void>;
 }
@@ -51,9 +53,9 @@ const caddyEnv = (prefix: string): NodeJS.ProcessEnv => ({
 
 const SPECS: Record<ProxyKind, Spec> = {
   caddy: {
-    async write(prefix, vars) {
+    async write(prefix, vars, edit) {
       // The probe's name (its sockets' too) is the run's own: Caddy servers of other runs share the machine.
-      const site = fillTemplate(await readFile(join(REPO, 'caddy-snippets/examples/Caddyfile'), 'utf8'), {
+      const site = fillTemplate(edit(await readFile(join(REPO, 'caddy-snippets/examples/Caddyfile'), 'utf8')), {
         ...vars,
         NAME: basename(prefix),
       });
@@ -239,7 +241,7 @@ export async function startProxy(kind: ProxyKind, options: ProxyOptions): Promis
       SOCKET: join(prefix, 'admin.sock'),
       MAINTENANCE_ACL: join(prefix, 'maintenance.acl'),
     };
-    const conf = await spec.write(prefix, vars);
+    const conf = await spec.write(prefix, vars, options.editSite ?? ((site) => site));
     if (options.staffToken) await spec.addToken(prefix, conf, options.staffToken);
     const invalid = spec.check(conf, prefix);
     if (invalid !== undefined) throw new Error(`${kind} refuses ${conf}:\n${invalid}`);
