@@ -494,10 +494,17 @@ test('the folder READMEâ€™s install, maintenance and staff link work on Debianâ€
       expect((await readFile(sandbox.path('/var/www/example/__backsoon/index.html'), 'utf8')).length).toBeGreaterThan(
         0,
       );
-      // Once more: the copy is an upgrade too, and keeps the staff file.
+      // Once more: the copy is an upgrade too, and keeps the staff file, the branding and the switch.
+      const brand = sandbox.path('/var/www/example/__backsoon/brand.css');
+      const flag = sandbox.path(`/var/www/example${PATHS.maintenanceFlag}`);
       await writeFile(sandbox.path('/etc/caddy/backsoon/backsoon-staff.caddy'), '# mine\n', { flag: 'a' });
+      await writeFile(brand, ':root { --backsoon-accent: #0a7d55; }\n');
+      await writeFile(flag, '');
       await run('copy');
       expect(await readFile(sandbox.path('/etc/caddy/backsoon/backsoon-staff.caddy'), 'utf8')).toMatch(/# mine\n$/);
+      expect(await readFile(brand, 'utf8')).toBe(':root { --backsoon-accent: #0a7d55; }\n');
+      expect(await readFile(flag, 'utf8')).toBe('');
+      await rm(flag);
     });
 
     await test.step('the page on a 502, the probe, and the return to the exact URL', async () => {
