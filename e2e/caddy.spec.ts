@@ -44,7 +44,10 @@ test.afterEach(async () => {
 /** Waits until the probe reads `expected` (Caddy's health check runs every second). */
 async function probeReads(expected: 'up' | 'down'): Promise<void> {
   await expect
-    .poll(async () => reading(await rawRequest(proxy!.port, { method: 'HEAD', path: PROBE })), { timeout: 5000 })
+    .poll(async () => reading(await rawRequest(proxy!.port, { method: 'HEAD', path: PROBE })), {
+      timeout: 5000,
+      intervals: [100],
+    })
     .toBe(expected);
 }
 
