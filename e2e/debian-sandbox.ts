@@ -123,15 +123,49 @@ export function insertAfterLine(text: string, anchor: string, addition: string):
   return lines.join('\n');
 }
 
-export class DebianSandbox {
-  protected constructor(
+/**
+ * A folder that stands for `/`, for running a README's lines without
+ * touching the machine: the absolute paths of a system's layout (`paths`),
+ * in the lines and in the files they write, are moved under it, and the
+ * lines run in bash in a built checkout of backsoon (runReadmeLines).
+ * `shims` are bash lines run first: functions that run a server's binary
+ * on the sandbox's files.
+ */
+export class Sandbox {
+  constructor(
     /** The folder that stands for `/`. */
     readonly root: string,
     /** A checkout of backsoon, built: where the README's commands run. */
     readonly checkout: string,
+    private readonly paths: readonly string[],
+    private readonly shims: readonly string[] = [],
+  ) {}
+
+  /** Where a path of the system's layout is in the sandbox. */
+  path(system: string): string {
+    return join(this.root, system);
+  }
+
+  /** Text with the system's absolute paths moved under the sandbox; text already moved stays as it is. */
+  remap(text: string): string {
+    return remapUnder(this.root, this.paths, text);
+  }
+
+  /** Runs README lines in bash in the checkout, with the system's paths moved under the sandbox. */
+  run(lines: string): Promise<{ status: number | null; output: string }> {
+    return runReadmeLines(this.remap(lines), this.checkout, [...this.shims]);
+  }
+}
+
+export class DebianSandbox extends Sandbox {
+  protected constructor(
+    root: string,
+    checkout: string,
     readonly port: number,
     private readonly layout: SandboxLayout = NGINX_LAYOUT,
-  ) {}
+  ) {
+    super(root, checkout, layout.paths);
+  }
 
   /** A new folder that stands for `/`, readable by the server's workers (www-data: Debian's user). */
   protected static async folder(): Promise<string> {
@@ -171,16 +205,6 @@ export class DebianSandbox {
     return sandbox;
   }
 
-  /** Where a path of Debian's layout is in the sandbox. */
-  path(system: string): string {
-    return join(this.root, system);
-  }
-
-  /** Text with Debian's absolute paths moved under the sandbox; text already moved stays as it is. */
-  remap(text: string): string {
-    return remapUnder(this.root, this.layout.paths, text);
-  }
-
   /** Moves the paths of every file under the sandbox's configuration folder (the README's steps add files there). */
   async remapConfig(): Promise<void> {
     const etc = this.path(this.layout.configDir);
@@ -205,7 +229,7 @@ export class DebianSandbox {
    * as root, as the README's reader does after sudo), and the server's
    * commands (`nginx`) running Debian's binary on the sandbox's configuration.
    */
-  run(lines: string): Promise<{ status: number | null; output: string }> {
+  override run(lines: string): Promise<{ status: number | null; output: string }> {
     return runReadmeLines(this.remap(lines), this.checkout, [this.layout.prelude(this)]);
   }
 

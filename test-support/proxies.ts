@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DIST, REPO, fillTemplate } from './nginx.js';
 import { freePort } from './ports.js';
 import { KIT_FOLDER, PATHS } from '../src/protocol.js';
@@ -25,7 +25,7 @@ export interface ProxyOptions {
   staffToken?: string;
   /** HAProxy only: words after the listening address in `bind` (`ssl crt <pem>` for TLS). */
   haproxyBind?: string;
-  /** Rewrites the server's example before it runs, a test's variation of it (Apache's for now). */
+  /** Rewrites the server's example before it runs, a test's variation of it. */
   editSite?: (site: string) => string;
 }
 
@@ -58,19 +58,23 @@ const haproxyStaffTokens = (prefix: string): string => join(prefix, 'backsoon-st
 
 const SPECS: Record<ProxyKind, Spec> = {
   caddy: {
-    async write(prefix, vars) {
-      const site = fillTemplate(await readFile(join(REPO, 'caddy-snippets/examples/Caddyfile'), 'utf8'), vars);
+    async write(prefix, vars, edit) {
+      // The probe's name (its sockets' too) is the run's own: Caddy servers of other runs share the machine.
+      const site = fillTemplate(edit(await readFile(join(REPO, 'caddy-snippets/examples/Caddyfile'), 'utf8')), {
+        ...vars,
+        NAME: basename(prefix),
+      });
       const conf = join(prefix, 'Caddyfile');
-      // No admin endpoint (a fixed port, shared by every Caddy on the machine) and plain HTTP.
-      await writeFile(conf, `{\n\tadmin off\n\tauto_https off\n}\n\n${site}`);
+      // No admin endpoint (a fixed port, shared by every Caddy on the machine), plain HTTP, loopback only.
+      await writeFile(conf, `{\n\tadmin off\n\tauto_https off\n\tdefault_bind 127.0.0.1\n}\n\n${site}`);
       return conf;
     },
     async addToken(prefix, _conf, token) {
-      // The staff file sits beside backsoon.caddy, in the run's copy of the snippets.
-      await writeFile(
-        join(prefix, 'snippets/backsoon-staff.caddy'),
-        `not header_regexp Cookie (^|;\\s*)backsoon_bypass=(${token})(;|$)\n`,
-      );
+      // The staff file sits beside backsoon.caddy, in the run's copy of the snippets: `<token> yes` in its map.
+      const staff = join(prefix, 'snippets/backsoon-staff.caddy');
+      const text = await readFile(staff, 'utf8');
+      if (!text.includes('\tdefault no\n')) throw new Error('backsoon-staff.caddy: no token map to add to');
+      await writeFile(staff, text.replace('\tdefault no\n', `\tdefault no\n\t${token} yes\n`));
     },
     check: (conf, prefix) =>
       validity('caddy', ['validate', '--config', conf, '--adapter', 'caddyfile'], caddyEnv(prefix)),
