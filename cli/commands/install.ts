@@ -59,6 +59,10 @@ export const install: Command = {
       `backsoon ${version}: the page is ${page.upgraded ? 'upgraded in place' : 'installed'} in ${page.folder}/\n`,
     );
     if (page.kept.length > 0) io.out(`  kept from the previous install: ${page.kept.join(', ')}\n`);
+    if (page.skipped.length > 0)
+      io.out(
+        `  not carried over from the previous install (symlinks and hard links are not followed): ${page.skipped.join(', ')}\n`,
+      );
 
     let snippets = stringOption(values, 'snippets');
     if (!snippets && !values['no-snippets'] && existsSync(DEBIAN_SNIPPETS))
