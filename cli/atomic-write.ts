@@ -34,7 +34,13 @@ export const CREATE_NEW = constants.O_CREAT | constants.O_EXCL | constants.O_WRO
  * (A swap between that check and the rename puts their own file in place,
  * which they could do anyway; no file of anyone else is touched.)
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  /** The path to name in messages, when `path` goes through an open folder (/proc/self/fd/N/…). */
+  shown = path,
+): Promise<void> {
   const temp = siblingTempName(path);
   const handle = await open(temp, CREATE_NEW, mode);
   try {
@@ -43,7 +49,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
       // open()'s mode is reduced by the umask; the web server must read the file.
       await handle.chmod(mode);
       await handle.sync();
-      await requireSameFile(handle, temp);
+      await requireSameFile(handle, temp, join(dirname(shown), basename(temp)));
     } finally {
       await handle.close();
     }
@@ -56,10 +62,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 /** @throws CliError when `path` is not (or no longer) the file open as `handle` */
-export async function requireSameFile(handle: FileHandle, path: string): Promise<void> {
+export async function requireSameFile(handle: FileHandle, path: string, shown = path): Promise<void> {
   const [open, named] = await Promise.all([handle.stat(), lstat(path).catch(() => undefined)]);
   if (!named || named.dev !== open.dev || named.ino !== open.ino)
     throw new CliError(
-      `${path} was replaced while it was written: something else writes into ${dirname(path)}. Nothing was changed; check who can write there`,
+      `${shown} was replaced while it was written: something else writes into ${dirname(shown)}. Nothing was changed; check who can write there`,
     );
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lchown, mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,13 +94,43 @@ describe('down, up and status', () => {
   });
 
   it('refuses a root without the page, writing nothing', async () => {
+    await rm(join(folder(), 'maintenance.html'));
+    await expect(down(root, undefined)).rejects.toThrow(/maintenance\.html does not exist: install the page first/);
+    expect((await readdir(folder())).sort()).toEqual(['index.html']);
+  });
+
+  it('down, up and status refuse a mistyped root: one that does not exist, or has no __backsoon/', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'backsoon-maint-'));
     try {
-      await expect(down(empty, undefined)).rejects.toThrow(/maintenance\.html does not exist: install the page first/);
+      for (const run of [() => down(empty, undefined), () => up(empty), () => status(empty, NOW)]) {
+        await expect(run()).rejects.toThrow(`${empty} has no __backsoon/: not the root of a site with backsoon`);
+      }
+      await expect(up(join(empty, 'nope'))).rejects.toThrow(`${join(empty, 'nope')}: no such folder`);
+      await expect(status(join(empty, 'nope'), NOW)).rejects.toThrow(`${join(empty, 'nope')}: no such folder`);
       expect(await readdir(empty)).toEqual([]);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
+  });
+
+  it('writes nothing through a __backsoon that someone else made a symlink, and reads no message through a symlink', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    await rename(folder(), elsewhere);
+    await symlink(elsewhere, folder());
+    await lchown(folder(), 65534, 65534);
+    await expect(down(root, undefined)).rejects.toThrow(/is a symlink made by user 65534, not by root: not followed/);
+    await expect(up(root)).rejects.toThrow(/not followed/);
+    expect((await readdir(elsewhere)).sort()).toEqual(['index.html', 'maintenance.html']);
+
+    await rm(folder());
+    await rename(elsewhere, folder());
+    const secret = join(root, 'secret.json');
+    await writeFile(secret, '{"message":"root only"}');
+    await chmod(secret, 0o600);
+    await down(root, undefined);
+    await symlink(secret, join(folder(), 'maintenance.json'));
+    const seen = await status(root, NOW);
+    expect(seen.message).toBeUndefined();
   });
 });
 
