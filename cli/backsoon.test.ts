@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from './backsoon.js';
 import type { Io } from './command.js';
+import { nginxTestWithSnippets } from './test-nginx.js';
 
 function captureIo(env: NodeJS.ProcessEnv = {}): Io & { stdout: () => string; stderr: () => string } {
   let out = '';
@@ -62,14 +63,18 @@ describe('backsoon', () => {
   });
 
   it('takes the root from BACKSOON_ROOT for down, status and up', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'backsoon-cli-'));
+    const run = await nginxTestWithSnippets(`include snippets/backsoon/http/backsoon-staff.conf;
+    server {
+        root PREFIX/www;
+        include snippets/backsoon/server/backsoon.conf;
+        include snippets/backsoon/server/backsoon-maintenance.conf;
+    }`);
+    const root = join(run.prefix, 'www');
+    const nginx = ['-c', run.conf, '-p', run.prefix];
     try {
-      await mkdir(join(root, '__backsoon'));
-      await writeFile(join(root, '__backsoon/index.html'), 'page');
-      await writeFile(join(root, '__backsoon/maintenance.html'), 'page');
       const env = { BACKSOON_ROOT: root };
       const downIo = captureIo(env);
-      expect(await main(['down', '--message', 'New database', '--until', '30m'], downIo)).toBe(0);
+      expect(await main(['down', '--message', 'New database', '--until', '30m', ...nginx], downIo)).toBe(0);
       expect(downIo.stdout()).toContain(
         `Maintenance is on for ${root}, announced until 2026-11-21T14:30:00.000Z (in 30 min).`,
       );
@@ -78,14 +83,33 @@ describe('backsoon', () => {
         until: '2026-11-21T14:30:00.000Z',
       });
       const statusIo = captureIo(env);
-      expect(await main(['status'], statusIo)).toBe(0);
+      expect(await main(['status', ...nginx], statusIo)).toBe(0);
       expect(statusIo.stdout()).toContain('message: New database');
       expect(statusIo.stdout()).toContain('until:   2026-11-21T14:30:00.000Z (in 30 min)');
       const upIo = captureIo(env);
-      expect(await main(['up'], upIo)).toBe(0);
+      expect(await main(['up', ...nginx], upIo)).toBe(0);
       expect(upIo.stdout()).toBe(`Maintenance is off for ${root}: visitors go back by themselves.\n`);
     } finally {
-      await rm(root, { recursive: true, force: true });
+      await rm(run.prefix, { recursive: true, force: true });
+    }
+  });
+
+  it('up and status exit with 1 for a mistyped root, saying so', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'backsoon-cli-'));
+    try {
+      for (const command of ['up', 'status']) {
+        const missing = captureIo();
+        expect(await main([command, '--root', join(site, 'wwww')], missing)).toBe(1);
+        expect(missing.stderr()).toBe(
+          `backsoon ${command}: ${join(site, 'wwww')}: no such folder (the server block's root, as in \`root ${join(site, 'wwww')};\`)\n`,
+        );
+        const bare = captureIo();
+        expect(await main([command, '--root', site], bare)).toBe(1);
+        expect(bare.stderr()).toMatch(new RegExp(`^backsoon ${command}: ${site} has no __backsoon/: `));
+        expect(bare.stdout()).toBe('');
+      }
+    } finally {
+      await rm(site, { recursive: true, force: true });
     }
   });
 

@@ -1,15 +1,14 @@
-import { cp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { cp, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './backsoon.js';
 import type { Io } from './command.js';
-import { nginxTest, type NginxTestRun } from './test-nginx.js';
+import { installTestPage, nginxTest, nginxTestWithSnippets, SNIPPETS, type NginxTestRun } from './test-nginx.js';
 
 // `backsoon check` against the real nginx -T output of good and bad
 // configurations, with the shipped snippets included as on Debian
 // (snippets/backsoon/… relative to nginx's configuration folder).
 
-const SNIPPETS = resolve(import.meta.dirname, '../nginx-snippets');
 const runs: NginxTestRun[] = [];
 
 afterEach(async () => {
@@ -28,31 +27,8 @@ function captureIo(): Io & { output: () => string } {
   };
 }
 
-/** A page as `backsoon install` leaves it (the check only looks at the files' presence and times). */
-async function installPage(root: string): Promise<void> {
-  await mkdir(join(root, '__backsoon'), { recursive: true });
-  for (const name of [
-    'index.html',
-    'maintenance.html',
-    'outage.json',
-    'outage.txt',
-    'index.html.gz',
-    'maintenance.html.gz',
-  ]) {
-    await writeFile(join(root, '__backsoon', name), name);
-  }
-}
-
 async function configure(http: string, options: { main?: string; page?: boolean } = {}): Promise<NginxTestRun> {
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
-  await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
-  if (options.page !== false) await installPage(join(prefix, 'www'));
-  const run = await nginxTest(http.replaceAll('PREFIX', prefix), {
-    prefix,
-    ...(options.main ? { main: options.main } : {}),
-  });
+  const run = await nginxTestWithSnippets(http, options);
   runs.push(run);
   return run;
 }
@@ -140,6 +116,23 @@ describe('backsoon check, on real nginx -T output', () => {
     expect(code).toBe(1);
   });
 
+  it('fails a root whose maintenance flag is set where the server block has no maintenance include', async () => {
+    const run = await configure(SERVER(APP));
+    expect(await check(run)).toMatchObject({ code: 0 });
+    await writeFile(join(run.prefix, 'www/__backsoon/maintenance.on'), '');
+    const { code, output } = await check(run);
+    expect(output).toContain(
+      `PROBLEM maintenance is switched on (${run.prefix}/www/__backsoon/maintenance.on exists) but this server block has no maintenance include: its visitors get the app, not the maintenance page.`,
+    );
+    expect(code).toBe(1);
+
+    const included = await configure(
+      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
+    );
+    await writeFile(join(included.prefix, 'www/__backsoon/maintenance.on'), '');
+    expect(await check(included)).toMatchObject({ code: 0 });
+  });
+
   it('fails a missing page, and a .gz copy older than its page', async () => {
     const missing = await configure(SERVER(APP), { page: false });
     const result = await check(missing);
@@ -197,7 +190,7 @@ describe('backsoon check, on real nginx -T output', () => {
     const { tmpdir } = await import('node:os');
     const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
     await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
-    await installPage(join(prefix, 'www'));
+    await installTestPage(join(prefix, 'www'));
     const hold = 'js_import backsoon_hold from backsoon/hold.js;\njs_content backsoon_hold.hold;\n';
     const run = await nginxTest(
       SERVER(`location / { include snippets/backsoon/location/backsoon-hold.conf; }`).replaceAll('PREFIX', prefix),

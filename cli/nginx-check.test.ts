@@ -7,6 +7,7 @@ import {
   errorPageCodes,
   firstErrorPage,
   hasProblems,
+  maintenanceServed,
   type FileInfo,
 } from './nginx-check.js';
 import { loadDump, parseConf } from './nginx-conf.js';
@@ -49,7 +50,7 @@ describe('error_page lines', () => {
   });
 });
 
-describe('an error_page line before backsoon’s (issue 9)', () => {
+describe('an error_page line before backsoon’s', () => {
   const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
   const MAINTENANCE = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
   const SNIPPETS = {
@@ -252,5 +253,45 @@ describe('checkConfig', () => {
     expect(checkConfig(tree, { probe: probeOf({}) }).global[0]!.message).toContain('the hold include is used');
     const other = loadDump(dump('http { js_import main from /srv/app/main.js; server { } }'));
     expect(checkConfig(other, { probe: probeOf({}) }).global).toEqual([]);
+  });
+});
+
+describe('maintenanceServed', () => {
+  const SNIPPETS = {
+    ...SNIPPET,
+    '/e/snippets/backsoon/server/backsoon-maintenance.conf': 'error_page 503 $backsoon_maintenance_page;',
+  };
+  const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
+  const MAINTENANCE = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
+  const served = (http: string, root: string): ReturnType<typeof maintenanceServed> =>
+    maintenanceServed(loadDump(dump(`http { ${http} }`, SNIPPETS)), root, { prefix: '/p' });
+
+  it('is served where a server block with the root has the maintenance include', () => {
+    expect(served(`server { root /w; ${CRASH} ${MAINTENANCE} }`, '/w')).toEqual({ served: true });
+    // A relative root, under the prefix.
+    expect(served(`server { root www; ${CRASH} ${MAINTENANCE} }`, '/p/www')).toEqual({ served: true });
+  });
+
+  it('is not where any server block with the root has backsoon’s include without the maintenance one (its HTTPS twin, say)', () => {
+    const result = served(
+      `server { listen 80; root /w; ${CRASH} ${MAINTENANCE} } server { listen 443; server_name a.test; root /w; ${CRASH} }`,
+      '/w',
+    );
+    expect(result.served).toBe(false);
+    expect(!result.served && result.why).toMatch(
+      /^server a\.test \(listen 443\) \(\/e\/nginx\.conf:1\) has root \/w and backsoon's include but not the maintenance one/,
+    );
+  });
+
+  it('is not where the server blocks with the root have no backsoon, or none has the root', () => {
+    const bare = served(`server { root /w; }`, '/w');
+    expect(!bare.served && bare.why).toMatch(/^the server blocks with root \/w do not include backsoon/);
+    const none = served(
+      `server { root /w; ${CRASH} ${MAINTENANCE} } server { root $site; ${CRASH} ${MAINTENANCE} }`,
+      '/x',
+    );
+    expect(!none.served && none.why).toBe(
+      "no server block of nginx's configuration has root /x (those with backsoon have /w), or only one whose root is made of variables (/e/nginx.conf:1): a typo in the root, or a site nginx does not serve",
+    );
   });
 });

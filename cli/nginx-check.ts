@@ -43,6 +43,9 @@ export interface CheckOptions {
   njsBuiltIn?: boolean;
 }
 
+/** nginx's prefix on Debian: relative roots are under it, and a server without root uses its html/. */
+export const DEFAULT_PREFIX = '/usr/share/nginx';
+
 /** The directives that pass a request to an app: their failures are the 502 and 504 backsoon answers. */
 const PASS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']);
 /** The targets backsoon's snippets give error_page. */
@@ -252,6 +255,13 @@ function checkServer(
     if (!rootDirective)
       findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
     findings.push(...checkPage(root, maintenance, options.probe));
+    const flag = posix.join(root, PATHS.maintenanceFlag);
+    if (!maintenance && options.probe(flag)) {
+      findings.push({
+        level: 'problem',
+        message: `maintenance is switched on (${flag} exists) but this server block has no maintenance include: its visitors get the app, not the maintenance page. Add below the include of server/backsoon.conf: include snippets/backsoon/server/backsoon-maintenance.conf; (and the staff file in the http block), or switch it off: backsoon up --root ${root}`,
+      });
+    }
   }
   return findings;
 }
@@ -284,7 +294,7 @@ function checkTokens(http: Directive): Finding[] {
 
 /** Checks a whole configuration (from loadDump). */
 export function checkConfig(tree: Directive[], options: CheckOptions): CheckReport {
-  const settings = { probe: options.probe, prefix: options.prefix ?? '/usr/share/nginx' };
+  const settings = { probe: options.probe, prefix: options.prefix ?? DEFAULT_PREFIX };
   const global: Finding[] = [];
 
   const uses = holdUses(tree);
@@ -335,19 +345,79 @@ export function formatReport(report: CheckReport): string {
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 }
 
+/** A server block, as far as planned maintenance is concerned. */
+export interface ServerUse {
+  server: Directive;
+  /** Its root, resolved against the prefix; undefined when made of variables. */
+  root: string | undefined;
+  /** It includes server/backsoon.conf (its error_page for 502 and 504). */
+  crash: boolean;
+  /** It includes server/backsoon-maintenance.conf (its error_page for 503). */
+  maintenance: boolean;
+}
+
+/** Every server block of the http blocks, with its root and backsoon's includes. */
+export function serverUses(tree: Directive[], prefix = DEFAULT_PREFIX): ServerUse[] {
+  const uses: ServerUse[] = [];
+  for (const http of children(tree, 'http')) {
+    const httpRoot = children(http.block, 'root').at(-1);
+    for (const server of children(http.block, 'server')) {
+      const errorPages = children(server.block, 'error_page');
+      const root = (children(server.block, 'root').at(-1) ?? httpRoot)?.args[0] ?? 'html';
+      uses.push({
+        server,
+        root: root.includes('$') ? undefined : posix.resolve(prefix, root),
+        crash: errorPages.some((d) => d.args.at(-1) === CRASH_TARGET),
+        maintenance: errorPages.some((d) => d.args.at(-1) === MAINTENANCE_TARGET),
+      });
+    }
+  }
+  return uses;
+}
+
 /**
  * The roots of the server blocks that include backsoon (without variables),
  * each once: where `backsoon down` and friends look when no --root is given.
  */
-export function backsoonRoots(tree: Directive[], prefix = '/usr/share/nginx'): string[] {
+export function backsoonRoots(tree: Directive[], prefix = DEFAULT_PREFIX): string[] {
   const roots = new Set<string>();
-  for (const http of children(tree, 'http')) {
-    const httpRoot = children(http.block, 'root').at(-1);
-    for (const server of children(http.block, 'server')) {
-      if (!children(server.block, 'error_page').some((d) => d.args.at(-1) === CRASH_TARGET)) continue;
-      const root = (children(server.block, 'root').at(-1) ?? httpRoot)?.args[0] ?? 'html';
-      if (!root.includes('$')) roots.add(posix.resolve(prefix, root));
-    }
-  }
+  for (const use of serverUses(tree, prefix)) if (use.crash && use.root !== undefined) roots.add(use.root);
   return [...roots];
+}
+
+/**
+ * Whether switching maintenance on for `root` shows visitors the
+ * maintenance page: some server block with that root includes
+ * server/backsoon-maintenance.conf, and none includes server/backsoon.conf
+ * without it. Otherwise, what is missing and the fix, to refuse with.
+ * `sameRoot` compares two paths (the caller may resolve symlinks).
+ */
+export function maintenanceServed(
+  tree: Directive[],
+  root: string,
+  options: { prefix?: string; sameRoot?: (a: string, b: string) => boolean } = {},
+): { served: true } | { served: false; why: string } {
+  const same = options.sameRoot ?? ((a, b) => a === b);
+  const uses = serverUses(tree, options.prefix);
+  const here = uses.filter((use) => use.root !== undefined && same(use.root, root));
+  const staff =
+    'the staff file, once, in the http block (cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/)';
+  const include = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
+  const without = here.filter((use) => use.crash && !use.maintenance);
+  if (without.length > 0) {
+    return {
+      served: false,
+      why: `${without.map((use) => `${serverTitle(use.server)} (${where(use.server)})`).join(', ')} ha${without.length > 1 ? 've' : 's'} root ${root} and backsoon's include but not the maintenance one: its visitors would get the app, not the maintenance page. Add below its include of server/backsoon.conf:\n\n    ${include}\n\nand ${staff}; then nginx -t && nginx -s reload`,
+    };
+  }
+  if (here.some((use) => use.maintenance)) return { served: true };
+  const variable = uses.filter((use) => use.root === undefined && use.maintenance);
+  const seen = [...new Set(uses.flatMap((use) => (use.root !== undefined && use.crash ? [use.root] : [])))];
+  return {
+    served: false,
+    why:
+      here.length > 0
+        ? `the server blocks with root ${root} do not include backsoon: add to them include snippets/backsoon/server/backsoon.conf; and ${include}, and ${staff}`
+        : `no server block of nginx's configuration has root ${root}${seen.length > 0 ? ` (those with backsoon have ${seen.join(', ')})` : ''}${variable.length > 0 ? `, or only one whose root is made of variables (${where(variable[0]!.server)})` : ''}: a typo in the root, or a site nginx does not serve`,
+  };
 }

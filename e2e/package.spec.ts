@@ -209,7 +209,9 @@ test('the README’s three commands on Debian’s default site, then the app beh
     expect([down.status, down.marker]).toEqual([502, 'crash']);
     expect(down.body).toContain('<backsoon-page kind="crash"');
 
-    ok(`${BIN} down --root ${www} --message "New database" --until 15m`, site);
+    // down asks nginx (nginx -T) whether the server block shows the maintenance page: this test's nginx.
+    const switched = ok(`${BIN} down --root ${www} -c ${main} -p ${conf} --message "New database" --until 15m`, site);
+    expect(switched).toContain('Visitors get the maintenance page (503)');
     const planned = await fetchPage(nginx.url('/account'));
     expect([planned.status, planned.marker]).toEqual([503, 'maintenance']);
     expect(await (await fetch(nginx.url('/__backsoon/maintenance.json'))).json()).toMatchObject({
