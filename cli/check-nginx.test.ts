@@ -50,12 +50,13 @@ const SERVER = (body: string, extra = ''): string => `
         ${body}
     }`;
 const APP = 'location / { proxy_pass http://127.0.0.1:9; }';
+/** Maintenance as the README adds it: the include, and the Cookie line where requests go to the app. */
+const MAINTENANCE = `include snippets/backsoon/server/backsoon-maintenance.conf;
+        location / { proxy_pass http://127.0.0.1:9; include /etc/nginx/proxy_params; proxy_set_header Cookie $backsoon_app_cookie; }`;
 
 describe('backsoon check, on real nginx -T output', () => {
   it('passes a server block set up as the README says, maintenance included', async () => {
-    const run = await configure(
-      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
-    );
+    const run = await configure(`${STAFF}\n${SERVER(`${MAINTENANCE}`)}`);
     expect(run.ok).toBe(true);
     const { code, output } = await check(run);
     expect(output).toContain('server example.test (listen 127.0.0.1:9)');
@@ -108,9 +109,7 @@ describe('backsoon check, on real nginx -T output', () => {
   it('fails an earlier error_page 503 only where maintenance is included', async () => {
     const without = await configure(SERVER(APP, 'error_page 503 /busy.html;'));
     expect(await check(without)).toMatchObject({ code: 0 });
-    const withMaintenance = await configure(
-      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`, 'error_page 503 /busy.html;')}`,
-    );
+    const withMaintenance = await configure(`${STAFF}\n${SERVER(`${MAINTENANCE}`, 'error_page 503 /busy.html;')}`);
     const { code, output } = await check(withMaintenance);
     expect(output).toMatch(/PROBLEM error_page 503 \/busy\.html \([^)]*\) comes before backsoon's and wins for 503/);
     expect(code).toBe(1);
@@ -126,11 +125,24 @@ describe('backsoon check, on real nginx -T output', () => {
     );
     expect(code).toBe(1);
 
-    const included = await configure(
-      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
-    );
+    const included = await configure(`${STAFF}\n${SERVER(`${MAINTENANCE}`)}`);
     await writeFile(join(included.prefix, 'www/__backsoon/maintenance.on'), '');
     expect(await check(included)).toMatchObject({ code: 0 });
+  });
+
+  it('fails a location that gives the app the bypass cookie where maintenance is included (Debian’s proxy_params replacing the server’s Cookie line)', async () => {
+    const run = await configure(
+      `${STAFF}\n${SERVER(
+        'location / { proxy_pass http://127.0.0.1:9; include /etc/nginx/proxy_params; }',
+        'proxy_set_header Cookie $backsoon_app_cookie;\ninclude snippets/backsoon/server/backsoon-maintenance.conf;',
+      )}`,
+    );
+    expect(run.ok).toBe(true);
+    const { code, output } = await check(run);
+    expect(output).toMatch(
+      /PROBLEM location \/ \([^\n]*nginx\.conf:\d+\) passes requests to the app \(proxy_pass\) with the visitor's own Cookie header, bypass cookie included: its own proxy_set_header lines \(\/etc\/nginx\/proxy_params:\d+ \(included at [^\n]*\)\) replace all of the server block's, its Cookie line too\. Add to it, beside its other proxy_set_header lines: proxy_set_header Cookie \$backsoon_app_cookie;\n/,
+    );
+    expect(code).toBe(1);
   });
 
   it('fails a missing page, and a .gz copy older than its page', async () => {
@@ -158,9 +170,7 @@ describe('backsoon check, on real nginx -T output', () => {
     map $cookie_backsoon_bypass $backsoon_staff_cookie { default 0; "${token}" 1; }
     map "$backsoon_staff_ip$backsoon_staff_cookie" $backsoon_staff { "00" 0; default 1; }
     map $arg_token $backsoon_bypass_cookie { default ""; }`;
-    const run = await configure(
-      `${staff}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
-    );
+    const run = await configure(`${staff}\n${SERVER(`${MAINTENANCE}`)}`);
     expect(run.ok).toBe(false);
     const { code, output } = await check(run);
     expect(output).toContain('could not build map_hash, you should increase map_hash_bucket_size: 64');

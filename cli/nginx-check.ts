@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from './map-limits.js';
 import { children, where, type Directive } from './nginx-conf.js';
-import { KIT_FOLDER, PATHS } from '../src/protocol.js';
+import { APP_COOKIE, KIT_FOLDER, PATHS } from '../src/protocol.js';
 
 /**
  * What would silently fail in an nginx configuration that uses backsoon,
@@ -139,6 +139,67 @@ function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['
   return findings;
 }
 
+/**
+ * How each directive that passes requests to an app is told the Cookie
+ * header it sends: a header line (proxy, grpc) or a parameter named after
+ * the header (FastCGI, uwsgi, SCGI: one named HTTP_COOKIE replaces the
+ * visitor's header). memcached_pass sends no header.
+ */
+const COOKIE_LINES: Record<string, { directive: string; name: string; headers?: string }> = {
+  proxy_pass: { directive: 'proxy_set_header', name: 'Cookie', headers: 'proxy_pass_request_headers' },
+  grpc_pass: { directive: 'grpc_set_header', name: 'Cookie' },
+  fastcgi_pass: { directive: 'fastcgi_param', name: 'HTTP_COOKIE', headers: 'fastcgi_pass_request_headers' },
+  uwsgi_pass: { directive: 'uwsgi_param', name: 'HTTP_COOKIE', headers: 'uwsgi_pass_request_headers' },
+  scgi_pass: { directive: 'scgi_param', name: 'HTTP_COOKIE', headers: 'scgi_pass_request_headers' },
+};
+
+/** Where a directive's block is, for the reader. */
+function levelTitle(d: Directive): string {
+  return d.name === 'location'
+    ? `${locationTitle(d)} (${where(d)})`
+    : d.name === 'server'
+      ? 'the server block'
+      : 'the http block';
+}
+
+/**
+ * Whether the app gets the visitor's Cookie header (the bypass cookie in
+ * it) from a pass directive, and why, or undefined when it gets
+ * $backsoon_app_cookie (or no Cookie header at all). `levels` are the
+ * blocks around it, outermost first (http, server, locations). nginx
+ * takes a level's proxy_set_header lines (or _param lines) only when the
+ * level below has none at all: any line of a location's own replaces all
+ * of the server's.
+ */
+export function cookieLeak(pass: Directive, levels: Directive[]): string | undefined {
+  const rule = COOKIE_LINES[pass.name];
+  if (!rule) return undefined;
+  const inner = [...levels].reverse();
+  if (rule.headers) {
+    const switched = inner.map((level) => children(level.block, rule.headers!).at(-1)).find((d) => d !== undefined);
+    if (switched?.args[0] === 'off') return undefined;
+  }
+  const fix = `${rule.directive} ${rule.name} ${APP_COOKIE};`;
+  const effective = inner.find((level) => children(level.block, rule.directive).length > 0);
+  const lines = effective ? children(effective.block, rule.directive) : [];
+  const cookie = lines.filter((d) => d.args[0]?.toLowerCase() === rule.name.toLowerCase());
+  const wrong = cookie.find((d) => d.args[1] !== APP_COOKIE && d.args[1] !== '');
+  if (wrong)
+    return `with ${wrong.name} ${wrong.args.join(' ')} (${where(wrong)}), which passes the bypass cookie on to the app: make it ${fix}`;
+  if (cookie.length > 0) return undefined;
+  const outer = inner
+    .slice(inner.indexOf(effective!) + 1)
+    .find((level) =>
+      children(level.block, rule.directive).some((d) => d.args[0]?.toLowerCase() === rule.name.toLowerCase()),
+    );
+  const target = effective ?? inner[0]!;
+  const own = target === inner[0];
+  const shadowed = outer
+    ? `: ${own ? 'its own' : `${levelTitle(target)}'s own`} ${rule.directive} lines (${where(lines[0]!)}) replace all of ${levelTitle(outer)}'s, its Cookie line too`
+    : '';
+  return `with the visitor's own Cookie header, bypass cookie included${shadowed}. Add to ${own ? 'it' : levelTitle(target)}${lines.length > 0 ? `, beside its other ${rule.directive} lines` : ''}: ${fix}`;
+}
+
 /** Whether a server block has the shared probe's location (location/backsoon-probe.conf). */
 function hasProbe(block: Directive[]): boolean {
   let found = false;
@@ -150,9 +211,10 @@ function hasProbe(block: Directive[]): boolean {
 
 function checkServer(
   server: Directive,
-  httpRoot: Directive | undefined,
+  http: Directive,
   options: Required<Omit<CheckOptions, 'njsBuiltIn'>>,
 ): Finding[] {
+  const httpRoot = children(http.block, 'root').at(-1);
   const findings: Finding[] = [];
   const block = server.block ?? [];
   const errorPages = children(block, 'error_page');
@@ -164,6 +226,8 @@ function checkServer(
   // (undefined) the server's.
   const proxied: {
     location: Directive;
+    /** The locations around the pass, outermost first. */
+    chain: Directive[];
     pass: Directive;
     own: Directive[] | undefined;
     ownAt: Directive | undefined;
@@ -177,11 +241,11 @@ function checkServer(
     for (const scope of [...chain].reverse()) {
       const own = children(scope.block, 'error_page');
       if (own.length > 0) {
-        proxied.push({ location, pass: d, own, ownAt: scope });
+        proxied.push({ location, chain, pass: d, own, ownAt: scope });
         return;
       }
     }
-    proxied.push({ location, pass: d, own: undefined, ownAt: undefined });
+    proxied.push({ location, chain, pass: d, own: undefined, ownAt: undefined });
   });
 
   if (!installed) {
@@ -238,6 +302,22 @@ function checkServer(
         findings.push({
           level: 'problem',
           message: `error_page ${first.args.join(' ')} (${where(first)}) wins for ${code} in ${locationTitle(ownAt)}: move it below backsoon's, or drop ${code} from it`,
+        });
+      }
+    }
+  }
+
+  // With maintenance, the app must never get the bypass cookie.
+  if (maintenance) {
+    const leaking = new Set<Directive>();
+    for (const { location, chain, pass } of proxied) {
+      if (leaking.has(location)) continue;
+      const leak = cookieLeak(pass, [http, server, ...chain]);
+      if (leak) {
+        leaking.add(location);
+        findings.push({
+          level: 'problem',
+          message: `${locationTitle(location)} (${where(location)}) passes requests to the app (${pass.name}) ${leak}`,
         });
       }
     }
@@ -309,12 +389,11 @@ export function checkConfig(tree: Directive[], options: CheckOptions): CheckRepo
   const servers: ServerReport[] = [];
   for (const http of children(tree, 'http')) {
     global.push(...checkTokens(http));
-    const httpRoot = children(http.block, 'root').at(-1);
     for (const server of children(http.block, 'server')) {
       servers.push({
         title: serverTitle(server),
         at: where(server),
-        findings: checkServer(server, httpRoot, settings),
+        findings: checkServer(server, http, settings),
       });
     }
   }
