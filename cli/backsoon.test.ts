@@ -113,12 +113,19 @@ describe('backsoon', () => {
     }
   });
 
-  it('token prints a token and its exact map line', async () => {
+  it('token prints a token of 48 hex digits and its exact line for the staff file’s token map', async () => {
     const io = captureIo();
     expect(await main(['token'], io)).toBe(0);
     const [token] = io.stdout().split('\n');
-    expect(token).toMatch(/^[0-9a-f]{40}$/);
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(io.stdout()).toContain(
+      'Add this line to the map $backsoon_token $backsoon_staff_token block of backsoon-staff.conf',
+    );
     expect(io.stdout()).toContain(`\n    "~^${token}$" 1;\n`);
     expect(io.stdout()).toContain(`/__backsoon/bypass?token=${token}`);
+
+    const long = captureIo();
+    expect(await main(['token', '--length', '64'], long)).toBe(0);
+    expect(long.stdout()).toMatch(/^[0-9a-f]{64}\n/);
   });
 });

@@ -1,8 +1,9 @@
-import { cp, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './backsoon.js';
 import type { Io } from './command.js';
+import { makeToken, mapLine } from './token.js';
 import { installTestPage, nginxTest, nginxTestWithSnippets, SNIPPETS, type NginxTestRun } from './test-nginx.js';
 
 // `backsoon check` against the real nginx -T output of good and bad
@@ -164,35 +165,65 @@ describe('backsoon check, on real nginx -T output', () => {
     expect(staleResult.code).toBe(1);
   });
 
-  it('explains a bypass token too long for the map, from nginx’s own refusal', async () => {
-    const token = 'a'.repeat(48);
-    const staff = `geo $backsoon_staff_ip { default 0; }
-    map $cookie_backsoon_bypass $backsoon_staff_cookie { default 0; "${token}" 1; }
-    map "$backsoon_staff_ip$backsoon_staff_cookie" $backsoon_staff { "00" 0; default 1; }
-    map $arg_token $backsoon_bypass_cookie { default ""; }`;
-    const run = await configure(`${staff}\n${SERVER(`${MAINTENANCE}`)}`);
-    expect(run.ok).toBe(false);
-    const { code, output } = await check(run);
-    expect(output).toContain('could not build map_hash, you should increase map_hash_bucket_size: 64');
-    expect(output).toContain('keys fit in 46 characters');
-    expect(output).toContain('backsoon token');
-    expect(code).toBe(1);
-  });
+  describe('the staff file’s tokens (the shipped file, copied to conf.d/ with a token line added)', () => {
+    /** The shipped staff file with `lines` in its token map, under "default 0;". */
+    async function staffWith(...lines: string[]): Promise<NginxTestRun> {
+      const shipped = await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8');
+      const map = shipped.indexOf('map $backsoon_token $backsoon_staff_token {');
+      const at = shipped.indexOf('default 0;', map) + 'default 0;'.length;
+      expect(map).toBeGreaterThan(0);
+      const staff = `${shipped.slice(0, at)}${lines.map((l) => `\n    ${l}`).join('')}${shipped.slice(at)}`;
+      const run = await nginxTestWithSnippets(`include conf.d/backsoon-staff.conf;\n${SERVER(MAINTENANCE)}`, {
+        files: { 'conf.d/backsoon-staff.conf': staff },
+      });
+      runs.push(run);
+      return run;
+    }
 
-  it('accepts a longer token where map_hash_bucket_size was raised for it, and fails one the secret link cannot set', async () => {
-    const raised = await configure(`map_hash_bucket_size 128;
-    map $cookie_backsoon_bypass $t { default 0; "${'b'.repeat(60)}" 1; }
-    ${SERVER(APP)}`);
-    expect(raised.ok).toBe(true);
-    expect(await check(raised)).toMatchObject({ code: 0 });
+    it('passes a token line as backsoon token writes it, of its default length and of the longest', async () => {
+      const run = await staffWith(mapLine(makeToken()), mapLine(makeToken(128)));
+      expect(run.ok, run.messages).toBe(true);
+      expect(await check(run)).toMatchObject({ code: 0 });
+    });
 
-    const misshapen = await configure(`map $cookie_backsoon_bypass $t { default 0; "short.token" 1; }\n${SERVER(APP)}`);
-    expect(misshapen.ok).toBe(true);
-    const { code, output } = await check(misshapen);
-    expect(output).toMatch(
-      /PROBLEM bypass token short.to… \([^)]*nginx\.conf:\d+\) is not 16 to 128 letters, digits, "-" or "_": the secret link cannot set it/,
-    );
-    expect(code).toBe(1);
+    it('fails a token written as a plain key, which nginx matches ignoring case', async () => {
+      const run = await staffWith(`"${'c'.repeat(40)}" 1;`);
+      expect(run.ok).toBe(true);
+      const { code, output } = await check(run);
+      expect(output).toMatch(
+        /PROBLEM bypass token cccccccccc… \([^\n]*backsoon-staff\.conf:\d+ \(included at [^\n]*\)\) is a plain map key: nginx matches it ignoring case, and one of 47 characters or more stops nginx -t/,
+      );
+      expect(code).toBe(1);
+    });
+
+    it('explains nginx’s own refusal of a plain key of 48 characters', async () => {
+      const run = await staffWith(`"${'a'.repeat(48)}" 1;`);
+      expect(run.ok).toBe(false);
+      const { code, output } = await check(run);
+      expect(output).toContain('could not build map_hash, you should increase map_hash_bucket_size: 64');
+      expect(output).toContain(
+        'A bypass token in the map $backsoon_token $backsoon_staff_token block must be a regular expression, "~^<token>$" 1;',
+      );
+      expect(code).toBe(1);
+    });
+
+    it('fails a pattern that lets in more than one token, and a token the secret link cannot set', async () => {
+      const run = await staffWith(
+        `"~^${'d'.repeat(20)}" 1;`,
+        '"~*^ABCDEFABCDEFABCDEF$" 1;',
+        '"~^short.token$" 1;',
+        '"~^0123456789$" 1;',
+      );
+      expect(run.ok).toBe(true);
+      const { code, output } = await check(run);
+      expect(
+        output.match(/is not of the form "~\^<token>\$": as a pattern, it lets in every token it matches/g),
+      ).toHaveLength(3);
+      expect(output).toMatch(
+        /PROBLEM bypass token 0123456789… \([^\n]*\) is 10 characters, not 16 to 128: the secret link cannot set it/,
+      );
+      expect(code).toBe(1);
+    });
   });
 
   it('explains the hold include without nginx’s JavaScript module', async () => {

@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
-import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from './map-limits.js';
 import { children, where, type Directive } from './nginx-conf.js';
-import { APP_COOKIE, KIT_FOLDER, PATHS } from '../src/protocol.js';
+import { APP_COOKIE, KIT_FOLDER, PATHS, STAFF_TOKEN_MAP, TOKEN_LENGTH } from '../src/protocol.js';
 
 /**
  * What would silently fail in an nginx configuration that uses backsoon,
@@ -59,9 +58,10 @@ const isCrashLine = (d: Directive): boolean => d.args.at(-1) === CRASH_TARGET ||
 const CRASH_FILES = ['index.html', 'outage.json', 'outage.txt'];
 /** Besides those, for server/backsoon-maintenance.conf. */
 const MAINTENANCE_FILES = ['maintenance.html'];
-/** The bypass tokens' map, and the shape /__backsoon/bypass accepts (http/backsoon-staff.conf). */
-const TOKEN_MAP_SOURCE = '$cookie_backsoon_bypass';
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+/** The shape of a token the secret link accepts (http/backsoon-maintenance.conf). */
+const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH.min},${TOKEN_LENGTH.max}}$`);
+/** A token line of the staff file's map, as `backsoon token` writes it: `"~^<token>$" 1;`. */
+const TOKEN_LINE = /^~\^(.*)\$$/;
 
 /** The status codes an `error_page` line covers (its arguments before the `=code` and the target). */
 export function errorPageCodes(d: Directive): number[] {
@@ -348,23 +348,27 @@ function checkServer(
 
 function checkTokens(http: Directive): Finding[] {
   const findings: Finding[] = [];
-  const bucketLine = children(http.block, 'map_hash_bucket_size').at(-1);
-  const bucket = bucketLine ? Number(bucketLine.args[0]) : DEFAULT_MAP_BUCKET_SIZE;
-  const limit = maxMapKeyLength(Number.isFinite(bucket) ? bucket : DEFAULT_MAP_BUCKET_SIZE);
+  const shown = (key: string): string => `${key.slice(0, 10)}…`;
   for (const map of children(http.block, 'map')) {
-    if (map.args[0] !== TOKEN_MAP_SOURCE) continue;
+    if (map.args[0] !== STAFF_TOKEN_MAP.source || map.args[1] !== STAFF_TOKEN_MAP.result) continue;
     for (const entry of map.block ?? []) {
-      if (['default', 'hostnames', 'include', 'volatile'].includes(entry.name) || entry.name.startsWith('~')) continue;
-      const token = entry.name;
-      if (token.length > limit) {
+      if (['default', 'hostnames', 'include', 'volatile'].includes(entry.name)) continue;
+      const key = entry.name;
+      const regex = TOKEN_LINE.exec(key);
+      if (!key.startsWith('~')) {
         findings.push({
           level: 'problem',
-          message: `bypass token ${token.slice(0, 8)}… (${where(entry)}) is ${token.length} characters: a map key fits in ${limit} with map_hash_bucket_size ${bucket}, and a longer one stops nginx -t. Make one that fits: backsoon token`,
+          message: `bypass token ${shown(key)} (${where(entry)}) is a plain map key: nginx matches it ignoring case, and one of 47 characters or more stops nginx -t (map_hash_bucket_size). Write it as a regular expression: "~^<the token>$" 1;`,
         });
-      } else if (!TOKEN_SHAPE.test(token)) {
+      } else if (!regex || /[^A-Za-z0-9_-]/.test(regex[1]!)) {
         findings.push({
           level: 'problem',
-          message: `bypass token ${token.slice(0, 8)}… (${where(entry)}) is not 16 to 128 letters, digits, "-" or "_": the secret link cannot set it. Make one: backsoon token`,
+          message: `bypass token line "${shown(key)}" (${where(entry)}) is not of the form "~^<token>$": as a pattern, it lets in every token it matches. Write one token, letters, digits, "-" and "_" only, between ~^ and $`,
+        });
+      } else if (!TOKEN_SHAPE.test(regex[1]!)) {
+        findings.push({
+          level: 'problem',
+          message: `bypass token ${shown(regex[1]!)} (${where(entry)}) is ${regex[1]!.length} characters, not ${TOKEN_LENGTH.min} to ${TOKEN_LENGTH.max}: the secret link cannot set it. Make one: backsoon token`,
         });
       }
     }

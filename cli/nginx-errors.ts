@@ -1,4 +1,4 @@
-import { maxMapKeyLength } from './map-limits.js';
+import { TOKEN_MAP } from './token.js';
 
 /**
  * What a failing `nginx -t` (or `nginx -T`) means for backsoon: nginx's own
@@ -9,8 +9,9 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
   {
     pattern: /could not build map_hash, you should increase map_hash_bucket_size: (\d+)/,
     explain: (m) =>
-      `a map key is too long for map_hash_bucket_size ${m[1]}: keys fit in ${maxMapKeyLength(Number(m[1]))} characters. ` +
-      `A backsoon bypass token longer than that stops nginx: replace it with one from \`backsoon token\``,
+      `a plain map key is too long for map_hash_bucket_size ${m[1]}. A bypass token in the ${TOKEN_MAP} block ` +
+      'must be a regular expression, "~^<token>$" 1;, which is never hashed (and matched case-sensitively): ' +
+      'rewrite its line so, or make one with `backsoon token`',
   },
   {
     pattern: /unknown directive "(js_\w+)"/,

@@ -70,7 +70,7 @@ export async function installTestPage(root: string): Promise<void> {
  */
 export async function nginxTestWithSnippets(
   http: string,
-  options: { main?: string; page?: boolean } = {},
+  options: { main?: string; page?: boolean; files?: Record<string, string> } = {},
 ): Promise<NginxTestRun> {
   const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
   await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
@@ -78,5 +78,6 @@ export async function nginxTestWithSnippets(
   return nginxTest(http.replaceAll('PREFIX', prefix), {
     prefix,
     ...(options.main ? { main: options.main } : {}),
+    ...(options.files ? { files: options.files } : {}),
   });
 }
