@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ describe('backsoon', () => {
   it('names an unknown command or option, exits with 2, and shows the usage', async () => {
     const unknown = captureIo();
     expect(await main(['deploy'], unknown)).toBe(2);
-    expect(unknown.stderr()).toMatch(/^backsoon unknown command "deploy"/);
+    expect(unknown.stderr()).toMatch(/^backsoon: unknown command: deploy\n\nUsage: backsoon <command>/);
 
     const option = captureIo();
     expect(await main(['token', '--lenght', '20'], option)).toBe(2);
@@ -54,6 +55,22 @@ describe('backsoon', () => {
       'backsoon down: --until soon: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)\n',
     );
     expect(io.stdout()).toBe('');
+  });
+
+  it('down --help says what stays open during maintenance: ACME’s challenge, not all of /.well-known/', async () => {
+    const io = captureIo();
+    expect(await main(['down', '--help'], io)).toBe(0);
+    expect(io.stdout()).toContain('(/.well-known/acme-challenge/<token>, so that certificates renew)');
+    expect(io.stdout()).not.toMatch(/\/\.well-known\/[^a]/);
+  });
+
+  it('stops quietly when the reader of its output goes away (backsoon token | head -c 0): exit 0, no EPIPE', () => {
+    const cli = join(import.meta.dirname, 'backsoon.ts');
+    const tsx = join(import.meta.dirname, '../node_modules/.bin/tsx');
+    // head -c 0 exits at once, long before the command has started and writes: every write meets a closed pipe.
+    const run = spawnSync('bash', ['-o', 'pipefail', '-c', `${tsx} ${cli} token | head -c 0`], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it('install needs --root', async () => {

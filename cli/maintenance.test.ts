@@ -30,6 +30,22 @@ describe('parseUntil', () => {
     expect(() => parseUntil('8d', NOW)).toThrow('more than 7 days ahead');
     expect(() => parseUntil('2026-13-01T10:00:00Z', NOW)).toThrow('not a real date and time');
   });
+
+  it('refuses a day or a time that does not exist, instead of rolling it over (February 30 is not March 2)', () => {
+    const feb27 = Date.parse('2026-02-27T12:00:00Z');
+    expect(() => parseUntil('2026-02-30T10:00:00Z', feb27)).toThrow(
+      '--until 2026-02-30T10:00:00Z: not a real date and time (2026-02 has 28 days)',
+    );
+    expect(() => parseUntil('2026-02-29T10:00Z', feb27)).toThrow('(2026-02 has 28 days)');
+    expect(() => parseUntil('2026-11-31T10:00Z', NOW)).toThrow('(2026-11 has 30 days)');
+    expect(() => parseUntil('2026-11-21T24:00Z', NOW)).toThrow('--until 2026-11-21T24:00Z: not a real date and time');
+    expect(() => parseUntil('2026-11-21T15:60Z', NOW)).toThrow('not a real date and time');
+    expect(() => parseUntil('2026-11-21T15:00+24:00', NOW)).toThrow('not a real date and time');
+    // Leap years have their day.
+    expect(parseUntil('2028-02-29T10:00Z', Date.parse('2028-02-27T00:00Z')).toISOString()).toBe(
+      '2028-02-29T10:00:00.000Z',
+    );
+  });
 });
 
 describe('maintenanceInfoJson', () => {

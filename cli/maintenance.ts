@@ -17,6 +17,28 @@ export const INFO = PATHS.maintenanceInfo.slice(KIT_PATH.length);
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** An ISO 8601 time with its zone, to the minute or finer: 2026-11-21T14:30Z, 2026-11-21T14:30:00.000+01:00. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * What is impossible in an ISO_TIME, or undefined. JavaScript's Date rolls
+ * an impossible day over (February 30 is read as March 2): each field is
+ * checked against the calendar instead.
+ */
+function impossibleField(value: string): string | undefined {
+  // Seconds and the zone's offset are optional: absent, they are 0.
+  const fields = ISO_TIME.exec(value)!.slice(1);
+  const [year, month, day, hour, minute, second, zoneHours, zoneMinutes] = Array.from({ length: 8 }, (_, i) =>
+    Number(fields[i] ?? 0),
+  ) as [number, number, number, number, number, number, number, number];
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return `${year}-${String(month).padStart(2, '0')} has ${days} days`;
+  if (hour > 23 || minute > 59 || second > 59) return 'no such time of day';
+  if (zoneHours > 23 || zoneMinutes > 59) return 'no such time zone offset';
+  return undefined;
+}
+
 /**
  * The announced end from `--until`: a duration from now (`15m`, `2h`,
  * `1h30m`, `45s`, `1d`) or an ISO 8601 time with its zone
@@ -30,9 +52,11 @@ export function parseUntil(text: string, now: number): Date {
   if (/^(\d+[smhd])+$/.test(value)) {
     at = now;
     for (const [, amount, unit] of value.matchAll(/(\d+)([smhd])/g)) at += Number(amount) * UNITS[unit!]!;
-  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+  } else if (ISO_TIME.test(value)) {
+    const impossible = impossibleField(value);
     at = Date.parse(value);
-    if (Number.isNaN(at)) throw new CliError(`--until ${text}: not a real date and time`);
+    if (impossible || Number.isNaN(at))
+      throw new CliError(`--until ${text}: not a real date and time${impossible ? ` (${impossible})` : ''}`);
   } else {
     throw new CliError(
       `--until ${text}: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)`,
