@@ -6,9 +6,12 @@ import { PATHS, TOKEN_LENGTH } from '../../src/protocol.js';
 const help = `Usage: backsoon token [--length N]
 
 Makes a staff bypass token for planned maintenance and prints its line for
-the token map of backsoon-staff.conf (${TOKEN_MAP}), a regular
-expression: matched case-sensitively, and never in nginx's map hash,
-whatever its length.
+the token map of backsoon-staff.conf,
+
+    ${TOKEN_MAP} { … }
+
+a regular expression: matched case-sensitively, and never in nginx's map
+hash, whatever its length.
 
 Options:
   --length N   hex digits, ${TOKEN_LENGTH.min} to ${TOKEN_LENGTH.max} (default: ${DEFAULT_TOKEN_LENGTH}, 192 bits)
