@@ -65,6 +65,19 @@ describe('installPage', () => {
     expect(await readdir(root)).toEqual(['__backsoon']);
   });
 
+  it('makes every folder 0755 and every file 0644 whatever the umask: the web server reads them all', async () => {
+    const old = process.umask(0o077);
+    try {
+      await installPage(dist, root);
+    } finally {
+      process.umask(old);
+    }
+    expect((await stat(join(root, '__backsoon'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(root, '__backsoon/locales'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(root, '__backsoon/locales/de.json'))).mode & 0o777).toBe(0o644);
+    expect((await stat(join(root, '__backsoon/index.html'))).mode & 0o777).toBe(0o644);
+  });
+
   it('upgrades in place, keeping maintenance, an edited brand.css, the operator’s own files and the kill switch', async () => {
     await installPage(dist, root);
     const folder = join(root, '__backsoon');

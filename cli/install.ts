@@ -92,7 +92,7 @@ export class StagingFolder {
       info &&
       info.isDirectory() &&
       info.uid === process.getuid?.() &&
-      (info.mode & 0o777) === 0o700 &&
+      (info.mode & 0o077) === 0 &&
       (await readdir(folder.at('.'))).length === 0;
     if (!ours) {
       await folder?.close();
@@ -106,7 +106,7 @@ export class StagingFolder {
   /** Writes a file into the folder (replacing one of the same name), readable by the web server. */
   async write(file: string, data: Uint8Array): Promise<void> {
     // The folder is root's alone: nobody else can put anything in it, so names below it are safe to use.
-    await mkdir(dirname(this.folder.at(file)), { recursive: true, mode: 0o755 });
+    await this.makeFolders(dirname(file));
     await rm(this.folder.at(file), { force: true });
     const handle = await open(this.folder.at(file), CREATE_NEW, 0o644);
     try {
@@ -115,6 +115,25 @@ export class StagingFolder {
       await handle.chmod(0o644);
     } finally {
       await handle.close();
+    }
+  }
+
+  /** Makes the folders of a relative path, each readable by the web server whatever the umask. */
+  private async makeFolders(relative: string): Promise<void> {
+    let path = '';
+    for (const name of relative.split('/').filter((n) => n !== '' && n !== '.')) {
+      path = path === '' ? name : `${path}/${name}`;
+      await mkdir(this.folder.at(path)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      const made = await this.folder.folder(path);
+      if (!made) throw new CliError(`${this.path}/${path} is not a folder`);
+      try {
+        // mkdir's mode is reduced by the umask: set on the open folder.
+        await made.handle.chmod(0o755);
+      } finally {
+        await made.close();
+      }
     }
   }
 
