@@ -226,6 +226,21 @@ describe('backsoon check, on real nginx -T output', () => {
     });
   });
 
+  it('explains the Cookie line, or the maintenance include, without the staff file in the http block', async () => {
+    for (const body of [
+      MAINTENANCE,
+      'location / { proxy_pass http://127.0.0.1:9; proxy_set_header Cookie $backsoon_app_cookie; }',
+    ]) {
+      const run = await configure(SERVER(body));
+      expect(run.ok).toBe(false);
+      const { code, output } = await check(run);
+      expect(output).toMatch(/unknown "backsoon_\w+" variable/);
+      expect(output).toMatch(/→ \$backsoon_\w+ comes from the staff file, which is not in the http block/);
+      expect(output).toContain('cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/');
+      expect(code).toBe(1);
+    }
+  });
+
   it('explains the hold include without nginx’s JavaScript module', async () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
