@@ -1,9 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from './backsoon.js';
 import type { Io } from './command.js';
+import { nginxTestWithSnippets } from './test-nginx.js';
 
 function captureIo(env: NodeJS.ProcessEnv = {}): Io & { stdout: () => string; stderr: () => string } {
   let out = '';
@@ -38,7 +40,7 @@ describe('backsoon', () => {
   it('names an unknown command or option, exits with 2, and shows the usage', async () => {
     const unknown = captureIo();
     expect(await main(['deploy'], unknown)).toBe(2);
-    expect(unknown.stderr()).toMatch(/^backsoon unknown command "deploy"/);
+    expect(unknown.stderr()).toMatch(/^backsoon: unknown command: deploy\n\nUsage: backsoon <command>/);
 
     const option = captureIo();
     expect(await main(['token', '--lenght', '20'], option)).toBe(2);
@@ -55,6 +57,22 @@ describe('backsoon', () => {
     expect(io.stdout()).toBe('');
   });
 
+  it('down --help says what stays open during maintenance: ACME’s challenge, not all of /.well-known/', async () => {
+    const io = captureIo();
+    expect(await main(['down', '--help'], io)).toBe(0);
+    expect(io.stdout()).toContain('(/.well-known/acme-challenge/<token>, so that certificates renew)');
+    expect(io.stdout()).not.toMatch(/\/\.well-known\/[^a]/);
+  });
+
+  it('stops quietly when the reader of its output goes away (backsoon token | head -c 0): exit 0, no EPIPE', () => {
+    const cli = join(import.meta.dirname, 'backsoon.ts');
+    const tsx = join(import.meta.dirname, '../node_modules/.bin/tsx');
+    // head -c 0 exits at once, long before the command has started and writes: every write meets a closed pipe.
+    const run = spawnSync('bash', ['-o', 'pipefail', '-c', `${tsx} ${cli} token | head -c 0`], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
   it('install needs --root', async () => {
     const io = captureIo();
     expect(await main(['install'], io)).toBe(2);
@@ -62,14 +80,18 @@ describe('backsoon', () => {
   });
 
   it('takes the root from BACKSOON_ROOT for down, status and up', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'backsoon-cli-'));
+    const run = await nginxTestWithSnippets(`include snippets/backsoon/http/backsoon-staff.conf;
+    server {
+        root PREFIX/www;
+        include snippets/backsoon/server/backsoon.conf;
+        include snippets/backsoon/server/backsoon-maintenance.conf;
+    }`);
+    const root = join(run.prefix, 'www');
+    const nginx = ['-c', run.conf, '-p', run.prefix];
     try {
-      await mkdir(join(root, '__backsoon'));
-      await writeFile(join(root, '__backsoon/index.html'), 'page');
-      await writeFile(join(root, '__backsoon/maintenance.html'), 'page');
       const env = { BACKSOON_ROOT: root };
       const downIo = captureIo(env);
-      expect(await main(['down', '--message', 'New database', '--until', '30m'], downIo)).toBe(0);
+      expect(await main(['down', '--message', 'New database', '--until', '30m', ...nginx], downIo)).toBe(0);
       expect(downIo.stdout()).toContain(
         `Maintenance is on for ${root}, announced until 2026-11-21T14:30:00.000Z (in 30 min).`,
       );
@@ -78,23 +100,49 @@ describe('backsoon', () => {
         until: '2026-11-21T14:30:00.000Z',
       });
       const statusIo = captureIo(env);
-      expect(await main(['status'], statusIo)).toBe(0);
+      expect(await main(['status', ...nginx], statusIo)).toBe(0);
       expect(statusIo.stdout()).toContain('message: New database');
       expect(statusIo.stdout()).toContain('until:   2026-11-21T14:30:00.000Z (in 30 min)');
       const upIo = captureIo(env);
-      expect(await main(['up'], upIo)).toBe(0);
+      expect(await main(['up', ...nginx], upIo)).toBe(0);
       expect(upIo.stdout()).toBe(`Maintenance is off for ${root}: visitors go back by themselves.\n`);
     } finally {
-      await rm(root, { recursive: true, force: true });
+      await rm(run.prefix, { recursive: true, force: true });
     }
   });
 
-  it('token prints a token and its exact map line', async () => {
+  it('up and status exit with 1 for a mistyped root, saying so', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'backsoon-cli-'));
+    try {
+      for (const command of ['up', 'status']) {
+        const missing = captureIo();
+        expect(await main([command, '--root', join(site, 'wwww')], missing)).toBe(1);
+        expect(missing.stderr()).toBe(
+          `backsoon ${command}: ${join(site, 'wwww')}: no such folder (the server block's root, as in \`root ${join(site, 'wwww')};\`)\n`,
+        );
+        const bare = captureIo();
+        expect(await main([command, '--root', site], bare)).toBe(1);
+        expect(bare.stderr()).toMatch(new RegExp(`^backsoon ${command}: ${site} has no __backsoon/: `));
+        expect(bare.stdout()).toBe('');
+      }
+    } finally {
+      await rm(site, { recursive: true, force: true });
+    }
+  });
+
+  it('token prints a token of 48 hex digits and its exact line for the staff file’s token map', async () => {
     const io = captureIo();
     expect(await main(['token'], io)).toBe(0);
     const [token] = io.stdout().split('\n');
-    expect(token).toMatch(/^[0-9a-f]{40}$/);
-    expect(io.stdout()).toContain(`\n    "~^${token}$" 1;\n`);
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(io.stdout()).toContain(
+      'Add this line to the map $backsoon_token $backsoon_staff_token block of backsoon-staff.conf',
+    );
+    expect(io.stdout()).toContain(`\n    "~^${token}\\z" 1;\n`);
     expect(io.stdout()).toContain(`/__backsoon/bypass?token=${token}`);
+
+    const long = captureIo();
+    expect(await main(['token', '--length', '64'], long)).toBe(0);
+    expect(long.stdout()).toMatch(/^[0-9a-f]{64}\n/);
   });
 });

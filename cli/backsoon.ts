@@ -33,6 +33,8 @@ Run \`backsoon <command> --help\` for a command's options.
 /** Runs a command line (without "node backsoon"); resolves to the exit code. Never throws. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...args] = argv;
+  // Messages say whose they are: `backsoon down: …`, or `backsoon: …` before a command is known.
+  let said = 'backsoon';
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.out(usage());
@@ -43,34 +45,45 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new CliError(`unknown command "${name}"\n\n${usage()}`, 2);
-    try {
-      return await command.run(args, io);
-    } catch (error) {
-      if (error instanceof CliError) throw new CliError(`${command.name}: ${error.message}`, error.exitCode);
-      throw error;
-    }
+    if (!command) throw new CliError(`unknown command: ${name}\n\n${usage()}`, 2);
+    said = `backsoon ${command.name}`;
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof CliError) {
-      io.err(`backsoon ${error.message.replace(/\n*$/, '\n')}`);
+      io.err(`${said}: ${error.message.replace(/\n*$/, '\n')}`);
       return error.exitCode;
     }
     const { code, message } = error as NodeJS.ErrnoException;
     // The file system's refusals are the operator's to fix, not bugs: say them plainly.
     if (code && ['EACCES', 'EPERM', 'ENOENT', 'EROFS', 'ENOSPC', 'EXDEV', 'EBUSY'].includes(code)) {
-      io.err(`backsoon ${name}: ${message}\n`);
+      io.err(`${said}: ${message}\n`);
       return 1;
     }
-    io.err(`backsoon ${name}: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    io.err(`${said}: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
 }
 
-/** The process's own streams, clock and environment. */
+/**
+ * The process's own streams, clock and environment. A reader that stops
+ * early (`backsoon install | head -1`) closes the pipe: the rest of the
+ * output is dropped, quietly, and the command still finishes what it does
+ * and exits with its own code, never with a stack trace about EPIPE.
+ */
 export function processIo(): Io {
+  const closed = new Set<NodeJS.WriteStream>();
+  const writer = (stream: NodeJS.WriteStream): ((text: string) => void) => {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed.add(stream);
+    });
+    return (text) => {
+      if (!closed.has(stream)) stream.write(text);
+    };
+  };
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: writer(process.stdout),
+    err: writer(process.stderr),
     now: () => Date.now(),
     env: process.env,
     stdin: async () => {

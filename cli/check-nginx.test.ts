@@ -1,15 +1,15 @@
-import { cp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './backsoon.js';
 import type { Io } from './command.js';
-import { nginxTest, type NginxTestRun } from './test-nginx.js';
+import { makeToken, mapLine } from './token.js';
+import { installTestPage, nginxTest, nginxTestWithSnippets, SNIPPETS, type NginxTestRun } from './test-nginx.js';
 
 // `backsoon check` against the real nginx -T output of good and bad
 // configurations, with the shipped snippets included as on Debian
 // (snippets/backsoon/… relative to nginx's configuration folder).
 
-const SNIPPETS = resolve(import.meta.dirname, '../nginx-snippets');
 const runs: NginxTestRun[] = [];
 
 afterEach(async () => {
@@ -28,31 +28,8 @@ function captureIo(): Io & { output: () => string } {
   };
 }
 
-/** A page as `backsoon install` leaves it (the check only looks at the files' presence and times). */
-async function installPage(root: string): Promise<void> {
-  await mkdir(join(root, '__backsoon'), { recursive: true });
-  for (const name of [
-    'index.html',
-    'maintenance.html',
-    'outage.json',
-    'outage.txt',
-    'index.html.gz',
-    'maintenance.html.gz',
-  ]) {
-    await writeFile(join(root, '__backsoon', name), name);
-  }
-}
-
 async function configure(http: string, options: { main?: string; page?: boolean } = {}): Promise<NginxTestRun> {
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
-  await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
-  if (options.page !== false) await installPage(join(prefix, 'www'));
-  const run = await nginxTest(http.replaceAll('PREFIX', prefix), {
-    prefix,
-    ...(options.main ? { main: options.main } : {}),
-  });
+  const run = await nginxTestWithSnippets(http, options);
   runs.push(run);
   return run;
 }
@@ -74,12 +51,13 @@ const SERVER = (body: string, extra = ''): string => `
         ${body}
     }`;
 const APP = 'location / { proxy_pass http://127.0.0.1:9; }';
+/** Maintenance as the README adds it: the include, and the Cookie line where requests go to the app. */
+const MAINTENANCE = `include snippets/backsoon/server/backsoon-maintenance.conf;
+        location / { proxy_pass http://127.0.0.1:9; include /etc/nginx/proxy_params; proxy_set_header Cookie $backsoon_app_cookie; }`;
 
 describe('backsoon check, on real nginx -T output', () => {
   it('passes a server block set up as the README says, maintenance included', async () => {
-    const run = await configure(
-      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
-    );
+    const run = await configure(`${STAFF}\n${SERVER(`${MAINTENANCE}`)}`);
     expect(run.ok).toBe(true);
     const { code, output } = await check(run);
     expect(output).toContain('server example.test (listen 127.0.0.1:9)');
@@ -132,11 +110,39 @@ describe('backsoon check, on real nginx -T output', () => {
   it('fails an earlier error_page 503 only where maintenance is included', async () => {
     const without = await configure(SERVER(APP, 'error_page 503 /busy.html;'));
     expect(await check(without)).toMatchObject({ code: 0 });
-    const withMaintenance = await configure(
-      `${STAFF}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`, 'error_page 503 /busy.html;')}`,
-    );
+    const withMaintenance = await configure(`${STAFF}\n${SERVER(`${MAINTENANCE}`, 'error_page 503 /busy.html;')}`);
     const { code, output } = await check(withMaintenance);
     expect(output).toMatch(/PROBLEM error_page 503 \/busy\.html \([^)]*\) comes before backsoon's and wins for 503/);
+    expect(code).toBe(1);
+  });
+
+  it('fails a root whose maintenance flag is set where the server block has no maintenance include', async () => {
+    const run = await configure(SERVER(APP));
+    expect(await check(run)).toMatchObject({ code: 0 });
+    await writeFile(join(run.prefix, 'www/__backsoon/maintenance.on'), '');
+    const { code, output } = await check(run);
+    expect(output).toContain(
+      `PROBLEM maintenance is switched on (${run.prefix}/www/__backsoon/maintenance.on exists) but this server block has no maintenance include: its visitors get the app, not the maintenance page.`,
+    );
+    expect(code).toBe(1);
+
+    const included = await configure(`${STAFF}\n${SERVER(`${MAINTENANCE}`)}`);
+    await writeFile(join(included.prefix, 'www/__backsoon/maintenance.on'), '');
+    expect(await check(included)).toMatchObject({ code: 0 });
+  });
+
+  it('fails a location that gives the app the bypass cookie where maintenance is included (Debian’s proxy_params replacing the server’s Cookie line)', async () => {
+    const run = await configure(
+      `${STAFF}\n${SERVER(
+        'location / { proxy_pass http://127.0.0.1:9; include /etc/nginx/proxy_params; }',
+        'proxy_set_header Cookie $backsoon_app_cookie;\ninclude snippets/backsoon/server/backsoon-maintenance.conf;',
+      )}`,
+    );
+    expect(run.ok).toBe(true);
+    const { code, output } = await check(run);
+    expect(output).toMatch(
+      /PROBLEM location \/ \([^\n]*nginx\.conf:\d+\) passes requests to the app \(proxy_pass\) with the visitor's own Cookie header, bypass cookie included: its own proxy_set_header lines \(\/etc\/nginx\/proxy_params:\d+ \(included at [^\n]*\)\) replace all of the server block's, its Cookie line too\. Add to it, beside its other proxy_set_header lines: proxy_set_header Cookie \$backsoon_app_cookie;\n/,
+    );
     expect(code).toBe(1);
   });
 
@@ -159,37 +165,80 @@ describe('backsoon check, on real nginx -T output', () => {
     expect(staleResult.code).toBe(1);
   });
 
-  it('explains a bypass token too long for the map, from nginx’s own refusal', async () => {
-    const token = 'a'.repeat(48);
-    const staff = `geo $backsoon_staff_ip { default 0; }
-    map $cookie_backsoon_bypass $backsoon_staff_cookie { default 0; "${token}" 1; }
-    map "$backsoon_staff_ip$backsoon_staff_cookie" $backsoon_staff { "00" 0; default 1; }
-    map $arg_token $backsoon_bypass_cookie { default ""; }`;
-    const run = await configure(
-      `${staff}\n${SERVER(`include snippets/backsoon/server/backsoon-maintenance.conf;\n${APP}`)}`,
-    );
-    expect(run.ok).toBe(false);
-    const { code, output } = await check(run);
-    expect(output).toContain('could not build map_hash, you should increase map_hash_bucket_size: 64');
-    expect(output).toContain('keys fit in 46 characters');
-    expect(output).toContain('backsoon token');
-    expect(code).toBe(1);
+  describe('the staff file’s tokens (the shipped file, copied to conf.d/ with a token line added)', () => {
+    /** The shipped staff file with `lines` in its token map, under "default 0;". */
+    async function staffWith(...lines: string[]): Promise<NginxTestRun> {
+      const shipped = await readFile(join(SNIPPETS, 'http/backsoon-staff.conf'), 'utf8');
+      const map = shipped.indexOf('map $backsoon_token $backsoon_staff_token {');
+      const at = shipped.indexOf('default 0;', map) + 'default 0;'.length;
+      expect(map).toBeGreaterThan(0);
+      const staff = `${shipped.slice(0, at)}${lines.map((l) => `\n    ${l}`).join('')}${shipped.slice(at)}`;
+      const run = await nginxTestWithSnippets(`include conf.d/backsoon-staff.conf;\n${SERVER(MAINTENANCE)}`, {
+        files: { 'conf.d/backsoon-staff.conf': staff },
+      });
+      runs.push(run);
+      return run;
+    }
+
+    it('passes a token line as backsoon token writes it, of its default length and of the longest', async () => {
+      const run = await staffWith(mapLine(makeToken()), mapLine(makeToken(128)));
+      expect(run.ok, run.messages).toBe(true);
+      expect(await check(run)).toMatchObject({ code: 0 });
+    });
+
+    it('fails a token written as a plain key, which nginx matches ignoring case', async () => {
+      const run = await staffWith(`"${'c'.repeat(40)}" 1;`);
+      expect(run.ok).toBe(true);
+      const { code, output } = await check(run);
+      expect(output).toMatch(
+        /PROBLEM bypass token cccccccccc… \([^\n]*backsoon-staff\.conf:\d+ \(included at [^\n]*\)\) is a plain map key: nginx matches it ignoring case, and one of 47 characters or more stops nginx -t/,
+      );
+      expect(code).toBe(1);
+    });
+
+    it('explains nginx’s own refusal of a plain key of 48 characters', async () => {
+      const run = await staffWith(`"${'a'.repeat(48)}" 1;`);
+      expect(run.ok).toBe(false);
+      const { code, output } = await check(run);
+      expect(output).toContain('could not build map_hash, you should increase map_hash_bucket_size: 64');
+      expect(output).toContain(
+        'A bypass token in the map $backsoon_token $backsoon_staff_token block must be a regular expression, "~^<token>\\z" 1;',
+      );
+      expect(code).toBe(1);
+    });
+
+    it('fails a pattern that lets in more than one token, and a token the secret link cannot set', async () => {
+      const run = await staffWith(
+        `"~^${'d'.repeat(20)}" 1;`,
+        '"~*^ABCDEFABCDEFABCDEF$" 1;',
+        '"~^short.token$" 1;',
+        '"~^0123456789$" 1;',
+      );
+      expect(run.ok).toBe(true);
+      const { code, output } = await check(run);
+      expect(
+        output.match(/is not of the form "~\^<token>\\z": as a pattern, it lets in every token it matches/g),
+      ).toHaveLength(3);
+      expect(output).toMatch(
+        /PROBLEM bypass token 0123456789… \([^\n]*\) is 10 characters, not 16 to 128: the secret link cannot set it/,
+      );
+      expect(code).toBe(1);
+    });
   });
 
-  it('accepts a longer token where map_hash_bucket_size was raised for it, and fails one the secret link cannot set', async () => {
-    const raised = await configure(`map_hash_bucket_size 128;
-    map $cookie_backsoon_bypass $t { default 0; "${'b'.repeat(60)}" 1; }
-    ${SERVER(APP)}`);
-    expect(raised.ok).toBe(true);
-    expect(await check(raised)).toMatchObject({ code: 0 });
-
-    const misshapen = await configure(`map $cookie_backsoon_bypass $t { default 0; "short.token" 1; }\n${SERVER(APP)}`);
-    expect(misshapen.ok).toBe(true);
-    const { code, output } = await check(misshapen);
-    expect(output).toMatch(
-      /PROBLEM bypass token short.to… \([^)]*nginx\.conf:\d+\) is not 16 to 128 letters, digits, "-" or "_": the secret link cannot set it/,
-    );
-    expect(code).toBe(1);
+  it('explains the Cookie line, or the maintenance include, without the staff file in the http block', async () => {
+    for (const body of [
+      MAINTENANCE,
+      'location / { proxy_pass http://127.0.0.1:9; proxy_set_header Cookie $backsoon_app_cookie; }',
+    ]) {
+      const run = await configure(SERVER(body));
+      expect(run.ok).toBe(false);
+      const { code, output } = await check(run);
+      expect(output).toMatch(/unknown "backsoon_\w+" variable/);
+      expect(output).toMatch(/→ \$backsoon_\w+ comes from the staff file, which is not in the http block/);
+      expect(output).toContain('cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/');
+      expect(code).toBe(1);
+    }
   });
 
   it('explains the hold include without nginx’s JavaScript module', async () => {
@@ -197,7 +246,7 @@ describe('backsoon check, on real nginx -T output', () => {
     const { tmpdir } = await import('node:os');
     const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
     await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
-    await installPage(join(prefix, 'www'));
+    await installTestPage(join(prefix, 'www'));
     const hold = 'js_import backsoon_hold from backsoon/hold.js;\njs_content backsoon_hold.hold;\n';
     const run = await nginxTest(
       SERVER(`location / { include snippets/backsoon/location/backsoon-hold.conf; }`).replaceAll('PREFIX', prefix),

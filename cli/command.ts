@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './errors.js';
+import type { NginxTarget } from './nginx-run.js';
 
 /** What a command may touch besides the file system: its output, the clock, the environment. */
 export interface Io {
@@ -54,4 +55,30 @@ export function parseCommandLine<O extends Options>(
 export function stringOption(values: Record<string, string | boolean | undefined>, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The options that say which nginx to ask (`nginx -T`), shared by check, down, up and status. */
+export const NGINX_OPTIONS = {
+  nginx: { type: 'string' },
+  conf: { type: 'string', short: 'c' },
+  prefix: { type: 'string', short: 'p' },
+} as const;
+
+/** Their lines for `--help`. */
+export const NGINX_OPTIONS_HELP = `  --nginx BIN      the nginx binary (default: nginx)
+  -c, --conf FILE  nginx's main configuration (nginx -c)
+  -p, --prefix DIR nginx's prefix (nginx -p): relative roots are under it,
+                   and a server without root uses DIR/html
+                   (default: /usr/share/nginx, Debian's)`;
+
+/** The nginx to ask, from NGINX_OPTIONS' values. */
+export function nginxTarget(values: Record<string, string | boolean | undefined>): NginxTarget {
+  const target: NginxTarget = {};
+  const bin = stringOption(values, 'nginx');
+  const conf = stringOption(values, 'conf');
+  const prefix = stringOption(values, 'prefix');
+  if (bin) target.bin = bin;
+  if (conf) target.conf = conf;
+  if (prefix) target.prefix = prefix;
+  return target;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lchown, mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,22 @@ describe('parseUntil', () => {
     expect(() => parseUntil('0m', NOW)).toThrow('that is not in the future');
     expect(() => parseUntil('8d', NOW)).toThrow('more than 7 days ahead');
     expect(() => parseUntil('2026-13-01T10:00:00Z', NOW)).toThrow('not a real date and time');
+  });
+
+  it('refuses a day or a time that does not exist, instead of rolling it over (February 30 is not March 2)', () => {
+    const feb27 = Date.parse('2026-02-27T12:00:00Z');
+    expect(() => parseUntil('2026-02-30T10:00:00Z', feb27)).toThrow(
+      '--until 2026-02-30T10:00:00Z: not a real date and time (2026-02 has 28 days)',
+    );
+    expect(() => parseUntil('2026-02-29T10:00Z', feb27)).toThrow('(2026-02 has 28 days)');
+    expect(() => parseUntil('2026-11-31T10:00Z', NOW)).toThrow('(2026-11 has 30 days)');
+    expect(() => parseUntil('2026-11-21T24:00Z', NOW)).toThrow('--until 2026-11-21T24:00Z: not a real date and time');
+    expect(() => parseUntil('2026-11-21T15:60Z', NOW)).toThrow('not a real date and time');
+    expect(() => parseUntil('2026-11-21T15:00+24:00', NOW)).toThrow('not a real date and time');
+    // Leap years have their day.
+    expect(parseUntil('2028-02-29T10:00Z', Date.parse('2028-02-27T00:00Z')).toISOString()).toBe(
+      '2028-02-29T10:00:00.000Z',
+    );
   });
 });
 
@@ -94,13 +110,43 @@ describe('down, up and status', () => {
   });
 
   it('refuses a root without the page, writing nothing', async () => {
+    await rm(join(folder(), 'maintenance.html'));
+    await expect(down(root, undefined)).rejects.toThrow(/maintenance\.html does not exist: install the page first/);
+    expect((await readdir(folder())).sort()).toEqual(['index.html']);
+  });
+
+  it('down, up and status refuse a mistyped root: one that does not exist, or has no __backsoon/', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'backsoon-maint-'));
     try {
-      await expect(down(empty, undefined)).rejects.toThrow(/maintenance\.html does not exist: install the page first/);
+      for (const run of [() => down(empty, undefined), () => up(empty), () => status(empty, NOW)]) {
+        await expect(run()).rejects.toThrow(`${empty} has no __backsoon/: not the root of a site with backsoon`);
+      }
+      await expect(up(join(empty, 'nope'))).rejects.toThrow(`${join(empty, 'nope')}: no such folder`);
+      await expect(status(join(empty, 'nope'), NOW)).rejects.toThrow(`${join(empty, 'nope')}: no such folder`);
       expect(await readdir(empty)).toEqual([]);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
+  });
+
+  it('writes nothing through a __backsoon that someone else made a symlink, and reads no message through a symlink', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    await rename(folder(), elsewhere);
+    await symlink(elsewhere, folder());
+    await lchown(folder(), 65534, 65534);
+    await expect(down(root, undefined)).rejects.toThrow(/is a symlink made by user 65534, not by root: not followed/);
+    await expect(up(root)).rejects.toThrow(/not followed/);
+    expect((await readdir(elsewhere)).sort()).toEqual(['index.html', 'maintenance.html']);
+
+    await rm(folder());
+    await rename(elsewhere, folder());
+    const secret = join(root, 'secret.json');
+    await writeFile(secret, '{"message":"root only"}');
+    await chmod(secret, 0o600);
+    await down(root, undefined);
+    await symlink(secret, join(folder(), 'maintenance.json'));
+    const seen = await status(root, NOW);
+    expect(seen.message).toBeUndefined();
   });
 });
 

@@ -1,10 +1,11 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { lstat, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS, MAX_UNTIL_AHEAD, parseMaintenanceInfo } from '../src/decide/maintenance-info.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CliError } from './errors.js';
 import { KIT_PATH, PATHS } from '../src/protocol.js';
-import { PAGE_FOLDER } from './install.js';
+import { openInstalled, PAGE_FOLDER } from './install.js';
+import type { OpenFolder } from './open-folder.js';
 
 /**
  * Planned maintenance as the nginx snippet (and the Caddy and Apache ones)
@@ -15,6 +16,28 @@ export const FLAG = PATHS.maintenanceFlag.slice(KIT_PATH.length);
 export const INFO = PATHS.maintenanceInfo.slice(KIT_PATH.length);
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** An ISO 8601 time with its zone, to the minute or finer: 2026-11-21T14:30Z, 2026-11-21T14:30:00.000+01:00. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * What is impossible in an ISO_TIME, or undefined. JavaScript's Date rolls
+ * an impossible day over (February 30 is read as March 2): each field is
+ * checked against the calendar instead.
+ */
+function impossibleField(value: string): string | undefined {
+  // Seconds and the zone's offset are optional: absent, they are 0.
+  const fields = ISO_TIME.exec(value)!.slice(1);
+  const [year, month, day, hour, minute, second, zoneHours, zoneMinutes] = Array.from({ length: 8 }, (_, i) =>
+    Number(fields[i] ?? 0),
+  ) as [number, number, number, number, number, number, number, number];
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return `${year}-${String(month).padStart(2, '0')} has ${days} days`;
+  if (hour > 23 || minute > 59 || second > 59) return 'no such time of day';
+  if (zoneHours > 23 || zoneMinutes > 59) return 'no such time zone offset';
+  return undefined;
+}
 
 /**
  * The announced end from `--until`: a duration from now (`15m`, `2h`,
@@ -29,9 +52,11 @@ export function parseUntil(text: string, now: number): Date {
   if (/^(\d+[smhd])+$/.test(value)) {
     at = now;
     for (const [, amount, unit] of value.matchAll(/(\d+)([smhd])/g)) at += Number(amount) * UNITS[unit!]!;
-  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+  } else if (ISO_TIME.test(value)) {
+    const impossible = impossibleField(value);
     at = Date.parse(value);
-    if (Number.isNaN(at)) throw new CliError(`--until ${text}: not a real date and time`);
+    if (impossible || Number.isNaN(at))
+      throw new CliError(`--until ${text}: not a real date and time${impossible ? ` (${impossible})` : ''}`);
   } else {
     throw new CliError(
       `--until ${text}: give a duration (15m, 2h, 1h30m) or a time with its zone (2026-11-21T14:30:00Z)`,
@@ -67,41 +92,64 @@ export function maintenanceInfoJson(message: string | undefined, until: Date | u
 
 async function modified(path: string): Promise<Date | undefined> {
   try {
-    return (await stat(path)).mtime;
+    return (await lstat(path)).mtime;
   } catch {
     return undefined;
   }
 }
 
-function folderOf(root: string): string {
-  return join(root, PAGE_FOLDER);
-}
-
-async function requireInstalled(root: string): Promise<string> {
-  const folder = folderOf(root);
-  if (!(await modified(join(folder, 'maintenance.html')))) {
+/**
+ * The kit's folder under the root, held open (OpenFolder): the flag and
+ * the message are written, read and removed through it, never through a
+ * path that whoever owns the web root could point elsewhere meanwhile.
+ * @throws CliError when the root, or the kit's folder in it, is missing: a mistyped root
+ */
+async function openKitFolder(root: string): Promise<OpenFolder> {
+  if (!(await stat(root).catch(() => undefined))?.isDirectory())
+    throw new CliError(`${root}: no such folder (the server block's root, as in \`root ${root};\`)`);
+  const folder = await openInstalled(join(root, PAGE_FOLDER));
+  if (!folder)
     throw new CliError(
-      `${folder}/maintenance.html does not exist: install the page first (backsoon install --root ${root})`,
+      `${root} has no ${PAGE_FOLDER}/: not the root of a site with backsoon (a typo? else install the page: backsoon install --root ${root})`,
     );
-  }
   return folder;
 }
 
 /** Switches maintenance on: the message and end first, then the flag, so visitors never see a stale message. */
 export async function down(root: string, info: string | undefined): Promise<void> {
-  const folder = await requireInstalled(root);
-  if (info === undefined) await rm(join(folder, INFO), { force: true });
-  else await writeFileAtomic(join(folder, INFO), info);
-  await writeFileAtomic(join(folder, FLAG), '');
+  const folder = await openKitFolder(root);
+  try {
+    if (!(await modified(folder.at('maintenance.html'))))
+      throw new CliError(
+        `${join(root, PAGE_FOLDER)}/maintenance.html does not exist: install the page first (backsoon install --root ${root})`,
+      );
+    const shown = (name: string): string => join(root, PAGE_FOLDER, name);
+    if (info === undefined) await unlinkIfThere(folder.at(INFO));
+    else await writeFileAtomic(folder.at(INFO), info, 0o644, shown(INFO));
+    await writeFileAtomic(folder.at(FLAG), '', 0o644, shown(FLAG));
+  } finally {
+    await folder.close();
+  }
+}
+
+/** Removes a file (a symlink: never what it points to); none there is fine. */
+async function unlinkIfThere(path: string): Promise<void> {
+  await unlink(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }
 
 /** Switches maintenance off: the flag first (visitors go back), then the message. Says whether it was on. */
 export async function up(root: string): Promise<boolean> {
-  const folder = folderOf(root);
-  const wasOn = (await modified(join(folder, FLAG))) !== undefined;
-  await rm(join(folder, FLAG), { force: true });
-  await rm(join(folder, INFO), { force: true });
-  return wasOn;
+  const folder = await openKitFolder(root);
+  try {
+    const wasOn = (await modified(folder.at(FLAG))) !== undefined;
+    await unlinkIfThere(folder.at(FLAG));
+    await unlinkIfThere(folder.at(INFO));
+    return wasOn;
+  } finally {
+    await folder.close();
+  }
 }
 
 export interface MaintenanceStatus {
@@ -115,15 +163,17 @@ export interface MaintenanceStatus {
 }
 
 export async function status(root: string, now: number): Promise<MaintenanceStatus> {
-  const folder = folderOf(root);
-  const result: MaintenanceStatus = { installed: (await modified(join(folder, 'index.html'))) !== undefined };
-  const since = await modified(join(folder, FLAG));
-  if (since) result.since = since;
+  const folder = await openKitFolder(root);
   let text: string | undefined;
+  const result: MaintenanceStatus = { installed: false };
   try {
-    text = await readFile(join(folder, INFO), 'utf8');
-  } catch {
-    text = undefined;
+    result.installed = (await modified(folder.at('index.html'))) !== undefined;
+    const since = await modified(folder.at(FLAG));
+    if (since) result.since = since;
+    // Never through a symlink: root would read, and print, a file of anyone's choosing.
+    text = (await folder.read(INFO))?.toString('utf8');
+  } finally {
+    await folder.close();
   }
   if (text !== undefined) {
     const info = parseMaintenanceInfo(text, now);

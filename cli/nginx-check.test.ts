@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +7,7 @@ import {
   errorPageCodes,
   firstErrorPage,
   hasProblems,
+  maintenanceServed,
   type FileInfo,
 } from './nginx-check.js';
 import { loadDump, parseConf } from './nginx-conf.js';
@@ -252,5 +253,206 @@ describe('checkConfig', () => {
     expect(checkConfig(tree, { probe: probeOf({}) }).global[0]!.message).toContain('the hold include is used');
     const other = loadDump(dump('http { js_import main from /srv/app/main.js; server { } }'));
     expect(checkConfig(other, { probe: probeOf({}) }).global).toEqual([]);
+  });
+});
+
+describe('maintenanceServed', () => {
+  const SNIPPETS = {
+    ...SNIPPET,
+    '/e/snippets/backsoon/server/backsoon-maintenance.conf': 'error_page 503 $backsoon_maintenance_page;',
+  };
+  const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
+  const MAINTENANCE = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
+  const served = (http: string, root: string): ReturnType<typeof maintenanceServed> =>
+    maintenanceServed(loadDump(dump(`http { ${http} }`, SNIPPETS)), root, { prefix: '/p' });
+
+  it('is served where a server block with the root has the maintenance include', () => {
+    expect(served(`server { root /w; ${CRASH} ${MAINTENANCE} }`, '/w')).toEqual({ served: true });
+    // A relative root, under the prefix.
+    expect(served(`server { root www; ${CRASH} ${MAINTENANCE} }`, '/p/www')).toEqual({ served: true });
+  });
+
+  it('is not where any server block with the root has backsoon’s include without the maintenance one (its HTTPS twin, say)', () => {
+    const result = served(
+      `server { listen 80; root /w; ${CRASH} ${MAINTENANCE} } server { listen 443; server_name a.test; root /w; ${CRASH} }`,
+      '/w',
+    );
+    expect(result.served).toBe(false);
+    expect(!result.served && result.why).toMatch(
+      /^server a\.test \(listen 443\) \(\/e\/nginx\.conf:1\) has root \/w and backsoon's include but not the maintenance one/,
+    );
+  });
+
+  it('is not where the server blocks with the root have no backsoon, or none has the root', () => {
+    const bare = served(`server { root /w; }`, '/w');
+    expect(!bare.served && bare.why).toMatch(/^the server blocks with root \/w do not include backsoon/);
+    const none = served(
+      `server { root /w; ${CRASH} ${MAINTENANCE} } server { root $site; ${CRASH} ${MAINTENANCE} }`,
+      '/x',
+    );
+    expect(!none.served && none.why).toBe(
+      "no server block of nginx's configuration has root /x (those with backsoon have /w), or only one whose root is made of variables (/e/nginx.conf:1): a typo in the root, or a site nginx does not serve",
+    );
+  });
+});
+
+describe('the app’s Cookie header where maintenance is included', () => {
+  const REPO_SNIPPETS = join(import.meta.dirname, '../nginx-snippets');
+  /** Every shipped snippet, as Debian has them under /e/snippets/backsoon/. */
+  const shipped = Object.fromEntries(
+    ['http', 'server', 'location'].flatMap((folder) =>
+      readdirSync(join(REPO_SNIPPETS, folder)).map((name) => [
+        `/e/snippets/backsoon/${folder}/${name}`,
+        readFileSync(join(REPO_SNIPPETS, folder, name), 'utf8'),
+      ]),
+    ),
+  );
+  const PROXY_PARAMS = {
+    '/e/proxy_params':
+      'proxy_set_header Host $http_host;\nproxy_set_header X-Real-IP $remote_addr;\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\nproxy_set_header X-Forwarded-Proto $scheme;',
+    '/e/fastcgi_params': 'fastcgi_param QUERY_STRING $query_string;\nfastcgi_param REQUEST_METHOD $request_method;',
+  };
+
+  /** An example of the repository, its placeholders filled as the demo fills them. */
+  function example(name: string): string {
+    return readFileSync(join(REPO_SNIPPETS, 'examples', name), 'utf8')
+      .replaceAll('${STAFF}', '/e/snippets/backsoon/http/backsoon-staff.conf')
+      .replaceAll('${PROBE}', '/e/snippets/backsoon/http/backsoon-probe.conf')
+      .replaceAll('${SNIPPETS}', '/e/snippets/backsoon')
+      .replaceAll('${LISTEN}', '127.0.0.1:8080')
+      .replaceAll('${ROOT}', '/w')
+      .replaceAll('${APP}', '127.0.0.1:8000');
+  }
+
+  /** The problems of a site file included from the http block, with the page installed. */
+  function problems(site: string): string[] {
+    const tree = loadDump(
+      dump('load_module modules/ngx_http_js_module.so;\nhttp { include /e/sites/site.conf; }', {
+        ...shipped,
+        ...PROXY_PARAMS,
+        '/e/sites/site.conf': site,
+      }),
+    );
+    const report = checkConfig(tree, { probe: probeOf(pageAt('/w')) });
+    return [...report.global, ...report.servers.flatMap((s) => s.findings)]
+      .filter((f) => f.level === 'problem')
+      .map((f) => f.message);
+  }
+
+  const COOKIE_LINE = /^\s*proxy_set_header Cookie \$backsoon_app_cookie;\n/m;
+
+  it('finds nothing wrong in the example site (site.conf), whose location / has the Cookie line', () => {
+    expect(example('site.conf')).toMatch(COOKIE_LINE);
+    expect(problems(example('site.conf'))).toEqual([]);
+  });
+
+  it('fails the example with the hold (site-hold.conf) without the Cookie line, and passes it with the line', () => {
+    const withHold = example('site-hold.conf');
+    const without = withHold.replace(COOKIE_LINE, '');
+    expect(problems(without)).toEqual([
+      expect.stringMatching(
+        /^location \/ \(\/e\/sites\/site\.conf:\d+ \(included at \/e\/nginx\.conf:2\)\) passes requests to the app \(proxy_pass\) with the visitor's own Cookie header, bypass cookie included\. Add to it, beside its other proxy_set_header lines: proxy_set_header Cookie \$backsoon_app_cookie;$/,
+      ),
+    ]);
+    // The fixed shape: the line beside the location's other proxy_set_header lines.
+    const fixed = COOKIE_LINE.test(withHold)
+      ? withHold
+      : withHold.replace(
+          'proxy_set_header X-Forwarded-Proto $scheme;',
+          '$&\n        proxy_set_header Cookie $backsoon_app_cookie;',
+        );
+    expect(problems(fixed)).toEqual([]);
+  });
+
+  /** A server block with both includes (and the staff file), then `body`. */
+  const site = (body: string): string => `include /e/snippets/backsoon/http/backsoon-staff.conf;
+server {
+    root /w;
+    include /e/snippets/backsoon/server/backsoon.conf;
+    include /e/snippets/backsoon/server/backsoon-maintenance.conf;
+    ${body}
+}`;
+  const cookieProblems = (body: string): string[] =>
+    problems(site(body)).filter((m) => /Cookie|HTTP_COOKIE|cookie/.test(m));
+
+  it('takes the server’s Cookie line in a location without lines of its own, and fails a location whose own lines replace it', () => {
+    expect(
+      cookieProblems('proxy_set_header Cookie $backsoon_app_cookie; location / { proxy_pass http://app; }'),
+    ).toEqual([]);
+    const [shadowed, ...rest] = cookieProblems(
+      'proxy_set_header Cookie $backsoon_app_cookie; location / { proxy_pass http://app; include proxy_params; }',
+    );
+    expect(rest).toEqual([]);
+    expect(shadowed).toMatch(
+      /^location \/ \([^)]*\)+ passes requests to the app \(proxy_pass\) with the visitor's own Cookie header, bypass cookie included: its own proxy_set_header lines \(\/e\/proxy_params:1 \(included at [^)]*\)\) replace all of the server block's, its Cookie line too\. Add to it, beside its other proxy_set_header lines: proxy_set_header Cookie \$backsoon_app_cookie;$/,
+    );
+  });
+
+  it('takes an enclosing location’s lines, and the http block’s', () => {
+    expect(
+      cookieProblems(
+        'location /a/ { proxy_set_header Cookie $backsoon_app_cookie; location /a/b/ { proxy_pass http://app; } }',
+      ),
+    ).toEqual([]);
+    const tree = loadDump(
+      dump(`http { proxy_set_header Cookie $backsoon_app_cookie; include /e/sites/site.conf; }`, {
+        ...shipped,
+        '/e/sites/site.conf': site('location / { proxy_pass http://app; }'),
+      }),
+    );
+    const findings = checkConfig(tree, { probe: probeOf(pageAt('/w')) }).servers[0]!.findings;
+    expect(findings.filter((f) => f.level === 'problem')).toEqual([]);
+  });
+
+  it('fails a Cookie line with another value, and accepts an empty one (no Cookie header, as the probe sends)', () => {
+    expect(cookieProblems('location / { proxy_pass http://app; proxy_set_header Cookie $http_cookie; }')).toEqual([
+      expect.stringMatching(
+        /with proxy_set_header Cookie \$http_cookie \(.*\), which passes the bypass cookie on to the app: make it proxy_set_header Cookie \$backsoon_app_cookie;$/,
+      ),
+    ]);
+    expect(cookieProblems('location / { proxy_pass http://app; proxy_set_header Cookie ""; }')).toEqual([]);
+    expect(cookieProblems('location / { proxy_pass http://app; proxy_pass_request_headers off; }')).toEqual([]);
+  });
+
+  it('reads FastCGI’s, uwsgi’s and gRPC’s own lines: a parameter named HTTP_COOKIE, grpc_set_header', () => {
+    // fastcgi_params at the location replaces the server's fastcgi_param lines.
+    expect(
+      cookieProblems(
+        'fastcgi_param HTTP_COOKIE $backsoon_app_cookie; location ~ \\.php$ { include fastcgi_params; fastcgi_pass unix:/run/php.sock; }',
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^location ~ \\\.php\$ .*\(fastcgi_pass\).* fastcgi_param HTTP_COOKIE \$backsoon_app_cookie;$/,
+      ),
+    ]);
+    expect(
+      cookieProblems(
+        'location ~ \\.php$ { include fastcgi_params; fastcgi_param HTTP_COOKIE $backsoon_app_cookie; fastcgi_pass unix:/run/php.sock; }',
+      ),
+    ).toEqual([]);
+    expect(cookieProblems('location / { uwsgi_pass 127.0.0.1:9; }')).toEqual([
+      expect.stringMatching(/\(uwsgi_pass\).* uwsgi_param HTTP_COOKIE \$backsoon_app_cookie;$/),
+    ]);
+    expect(
+      cookieProblems(
+        'location / { uwsgi_pass 127.0.0.1:9; uwsgi_param HTTP_COOKIE $backsoon_app_cookie if_not_empty; }',
+      ),
+    ).toEqual([]);
+    expect(cookieProblems('location / { grpc_pass grpc://127.0.0.1:9; }')).toEqual([
+      expect.stringMatching(/\(grpc_pass\).* grpc_set_header Cookie \$backsoon_app_cookie;$/),
+    ]);
+    expect(
+      cookieProblems('location / { grpc_pass grpc://127.0.0.1:9; grpc_set_header Cookie $backsoon_app_cookie; }'),
+    ).toEqual([]);
+  });
+
+  it('leaves alone a server block without the maintenance include: there is no bypass cookie there', () => {
+    const tree = loadDump(
+      dump(
+        'http { server { root /w; include snippets/backsoon/server/backsoon.conf; location / { proxy_pass http://app; } } }',
+        SNIPPET,
+      ),
+    );
+    expect(hasProblems(checkConfig(tree, { probe: probeOf(pageAt('/w')) }))).toBe(false);
   });
 });

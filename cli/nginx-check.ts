@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
-import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from './map-limits.js';
 import { children, where, type Directive } from './nginx-conf.js';
-import { KIT_FOLDER, PATHS } from '../src/protocol.js';
+import { APP_COOKIE, KIT_FOLDER, PATHS, STAFF_TOKEN_MAP, TOKEN_LENGTH } from '../src/protocol.js';
 
 /**
  * What would silently fail in an nginx configuration that uses backsoon,
@@ -43,6 +42,9 @@ export interface CheckOptions {
   njsBuiltIn?: boolean;
 }
 
+/** nginx's prefix on Debian: relative roots are under it, and a server without root uses its html/. */
+export const DEFAULT_PREFIX = '/usr/share/nginx';
+
 /** The directives that pass a request to an app: their failures are the 502 and 504 backsoon answers. */
 const PASS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']);
 /** The targets backsoon's snippets give error_page. */
@@ -56,9 +58,14 @@ const isCrashLine = (d: Directive): boolean => d.args.at(-1) === CRASH_TARGET ||
 const CRASH_FILES = ['index.html', 'outage.json', 'outage.txt'];
 /** Besides those, for server/backsoon-maintenance.conf. */
 const MAINTENANCE_FILES = ['maintenance.html'];
-/** The bypass tokens' map, and the shape /__backsoon/bypass accepts (http/backsoon-staff.conf). */
-const TOKEN_MAP_SOURCE = '$cookie_backsoon_bypass';
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+/** The shape of a token the secret link accepts (http/backsoon-maintenance.conf). */
+const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH.min},${TOKEN_LENGTH.max}}$`);
+/**
+ * A token line of the staff file's map, as `backsoon token` writes it:
+ * `"~^<token>\z" 1;` (`\z` is the very end; `$`, which lines written before
+ * used, is as safe there: a token never holds a newline).
+ */
+const TOKEN_LINE = /^~\^(.*?)(?:\\z|\$)$/;
 
 /** The status codes an `error_page` line covers (its arguments before the `=code` and the target). */
 export function errorPageCodes(d: Directive): number[] {
@@ -136,6 +143,67 @@ function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['
   return findings;
 }
 
+/**
+ * How each directive that passes requests to an app is told the Cookie
+ * header it sends: a header line (proxy, grpc) or a parameter named after
+ * the header (FastCGI, uwsgi, SCGI: one named HTTP_COOKIE replaces the
+ * visitor's header). memcached_pass sends no header.
+ */
+const COOKIE_LINES: Record<string, { directive: string; name: string; headers?: string }> = {
+  proxy_pass: { directive: 'proxy_set_header', name: 'Cookie', headers: 'proxy_pass_request_headers' },
+  grpc_pass: { directive: 'grpc_set_header', name: 'Cookie' },
+  fastcgi_pass: { directive: 'fastcgi_param', name: 'HTTP_COOKIE', headers: 'fastcgi_pass_request_headers' },
+  uwsgi_pass: { directive: 'uwsgi_param', name: 'HTTP_COOKIE', headers: 'uwsgi_pass_request_headers' },
+  scgi_pass: { directive: 'scgi_param', name: 'HTTP_COOKIE', headers: 'scgi_pass_request_headers' },
+};
+
+/** Where a directive's block is, for the reader. */
+function levelTitle(d: Directive): string {
+  return d.name === 'location'
+    ? `${locationTitle(d)} (${where(d)})`
+    : d.name === 'server'
+      ? 'the server block'
+      : 'the http block';
+}
+
+/**
+ * Whether the app gets the visitor's Cookie header (the bypass cookie in
+ * it) from a pass directive, and why, or undefined when it gets
+ * $backsoon_app_cookie (or no Cookie header at all). `levels` are the
+ * blocks around it, outermost first (http, server, locations). nginx
+ * takes a level's proxy_set_header lines (or _param lines) only when the
+ * level below has none at all: any line of a location's own replaces all
+ * of the server's.
+ */
+export function cookieLeak(pass: Directive, levels: Directive[]): string | undefined {
+  const rule = COOKIE_LINES[pass.name];
+  if (!rule) return undefined;
+  const inner = [...levels].reverse();
+  if (rule.headers) {
+    const switched = inner.map((level) => children(level.block, rule.headers!).at(-1)).find((d) => d !== undefined);
+    if (switched?.args[0] === 'off') return undefined;
+  }
+  const fix = `${rule.directive} ${rule.name} ${APP_COOKIE};`;
+  const effective = inner.find((level) => children(level.block, rule.directive).length > 0);
+  const lines = effective ? children(effective.block, rule.directive) : [];
+  const cookie = lines.filter((d) => d.args[0]?.toLowerCase() === rule.name.toLowerCase());
+  const wrong = cookie.find((d) => d.args[1] !== APP_COOKIE && d.args[1] !== '');
+  if (wrong)
+    return `with ${wrong.name} ${wrong.args.join(' ')} (${where(wrong)}), which passes the bypass cookie on to the app: make it ${fix}`;
+  if (cookie.length > 0) return undefined;
+  const outer = inner
+    .slice(inner.indexOf(effective!) + 1)
+    .find((level) =>
+      children(level.block, rule.directive).some((d) => d.args[0]?.toLowerCase() === rule.name.toLowerCase()),
+    );
+  const target = effective ?? inner[0]!;
+  const own = target === inner[0];
+  const shadowed = outer
+    ? `: ${own ? 'its own' : `${levelTitle(target)}'s own`} ${rule.directive} lines (${where(lines[0]!)}) replace all of ${levelTitle(outer)}'s, its Cookie line too`
+    : '';
+  return `with the visitor's own Cookie header, bypass cookie included${shadowed}. Add to ${own ? 'it' : levelTitle(target)}${lines.length > 0 ? `, beside its other ${rule.directive} lines` : ''}: ${fix}`;
+}
+
 /** Whether a server block has the shared probe's location (location/backsoon-probe.conf). */
 function hasProbe(block: Directive[]): boolean {
   let found = false;
@@ -147,9 +215,10 @@ function hasProbe(block: Directive[]): boolean {
 
 function checkServer(
   server: Directive,
-  httpRoot: Directive | undefined,
+  http: Directive,
   options: Required<Omit<CheckOptions, 'njsBuiltIn'>>,
 ): Finding[] {
+  const httpRoot = children(http.block, 'root').at(-1);
   const findings: Finding[] = [];
   const block = server.block ?? [];
   const errorPages = children(block, 'error_page');
@@ -161,6 +230,8 @@ function checkServer(
   // (undefined) the server's.
   const proxied: {
     location: Directive;
+    /** The locations around the pass, outermost first. */
+    chain: Directive[];
     pass: Directive;
     own: Directive[] | undefined;
     ownAt: Directive | undefined;
@@ -174,11 +245,11 @@ function checkServer(
     for (const scope of [...chain].reverse()) {
       const own = children(scope.block, 'error_page');
       if (own.length > 0) {
-        proxied.push({ location, pass: d, own, ownAt: scope });
+        proxied.push({ location, chain, pass: d, own, ownAt: scope });
         return;
       }
     }
-    proxied.push({ location, pass: d, own: undefined, ownAt: undefined });
+    proxied.push({ location, chain, pass: d, own: undefined, ownAt: undefined });
   });
 
   if (!installed) {
@@ -240,6 +311,22 @@ function checkServer(
     }
   }
 
+  // With maintenance, the app must never get the bypass cookie.
+  if (maintenance) {
+    const leaking = new Set<Directive>();
+    for (const { location, chain, pass } of proxied) {
+      if (leaking.has(location)) continue;
+      const leak = cookieLeak(pass, [http, server, ...chain]);
+      if (leak) {
+        leaking.add(location);
+        findings.push({
+          level: 'problem',
+          message: `${locationTitle(location)} (${where(location)}) passes requests to the app (${pass.name}) ${leak}`,
+        });
+      }
+    }
+  }
+
   const rootDirective = children(block, 'root').at(-1) ?? httpRoot;
   const rootArg = rootDirective?.args[0] ?? 'html';
   if (rootArg.includes('$')) {
@@ -252,29 +339,40 @@ function checkServer(
     if (!rootDirective)
       findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
     findings.push(...checkPage(root, maintenance, options.probe));
+    const flag = posix.join(root, PATHS.maintenanceFlag);
+    if (!maintenance && options.probe(flag)) {
+      findings.push({
+        level: 'problem',
+        message: `maintenance is switched on (${flag} exists) but this server block has no maintenance include: its visitors get the app, not the maintenance page. Add below the include of server/backsoon.conf: include snippets/backsoon/server/backsoon-maintenance.conf; (and the staff file in the http block), or switch it off: backsoon up --root ${root}`,
+      });
+    }
   }
   return findings;
 }
 
 function checkTokens(http: Directive): Finding[] {
   const findings: Finding[] = [];
-  const bucketLine = children(http.block, 'map_hash_bucket_size').at(-1);
-  const bucket = bucketLine ? Number(bucketLine.args[0]) : DEFAULT_MAP_BUCKET_SIZE;
-  const limit = maxMapKeyLength(Number.isFinite(bucket) ? bucket : DEFAULT_MAP_BUCKET_SIZE);
+  const shown = (key: string): string => `${key.slice(0, 10)}…`;
   for (const map of children(http.block, 'map')) {
-    if (map.args[0] !== TOKEN_MAP_SOURCE) continue;
+    if (map.args[0] !== STAFF_TOKEN_MAP.source || map.args[1] !== STAFF_TOKEN_MAP.result) continue;
     for (const entry of map.block ?? []) {
-      if (['default', 'hostnames', 'include', 'volatile'].includes(entry.name) || entry.name.startsWith('~')) continue;
-      const token = entry.name;
-      if (token.length > limit) {
+      if (['default', 'hostnames', 'include', 'volatile'].includes(entry.name)) continue;
+      const key = entry.name;
+      const regex = TOKEN_LINE.exec(key);
+      if (!key.startsWith('~')) {
         findings.push({
           level: 'problem',
-          message: `bypass token ${token.slice(0, 8)}… (${where(entry)}) is ${token.length} characters: a map key fits in ${limit} with map_hash_bucket_size ${bucket}, and a longer one stops nginx -t. Make one that fits: backsoon token`,
+          message: `bypass token ${shown(key)} (${where(entry)}) is a plain map key: nginx matches it ignoring case, and one of 47 characters or more stops nginx -t (map_hash_bucket_size). Write it as a regular expression: "~^<the token>\\z" 1;`,
         });
-      } else if (!TOKEN_SHAPE.test(token)) {
+      } else if (!regex || /[^A-Za-z0-9_-]/.test(regex[1]!)) {
         findings.push({
           level: 'problem',
-          message: `bypass token ${token.slice(0, 8)}… (${where(entry)}) is not 16 to 128 letters, digits, "-" or "_": the secret link cannot set it. Make one: backsoon token`,
+          message: `bypass token line "${shown(key)}" (${where(entry)}) is not of the form "~^<token>\\z": as a pattern, it lets in every token it matches. Write one token, letters, digits, "-" and "_" only, between ~^ and \\z`,
+        });
+      } else if (!TOKEN_SHAPE.test(regex[1]!)) {
+        findings.push({
+          level: 'problem',
+          message: `bypass token ${shown(regex[1]!)} (${where(entry)}) is ${regex[1]!.length} characters, not ${TOKEN_LENGTH.min} to ${TOKEN_LENGTH.max}: the secret link cannot set it. Make one: backsoon token`,
         });
       }
     }
@@ -284,7 +382,7 @@ function checkTokens(http: Directive): Finding[] {
 
 /** Checks a whole configuration (from loadDump). */
 export function checkConfig(tree: Directive[], options: CheckOptions): CheckReport {
-  const settings = { probe: options.probe, prefix: options.prefix ?? '/usr/share/nginx' };
+  const settings = { probe: options.probe, prefix: options.prefix ?? DEFAULT_PREFIX };
   const global: Finding[] = [];
 
   const uses = holdUses(tree);
@@ -299,12 +397,11 @@ export function checkConfig(tree: Directive[], options: CheckOptions): CheckRepo
   const servers: ServerReport[] = [];
   for (const http of children(tree, 'http')) {
     global.push(...checkTokens(http));
-    const httpRoot = children(http.block, 'root').at(-1);
     for (const server of children(http.block, 'server')) {
       servers.push({
         title: serverTitle(server),
         at: where(server),
-        findings: checkServer(server, httpRoot, settings),
+        findings: checkServer(server, http, settings),
       });
     }
   }
@@ -335,19 +432,79 @@ export function formatReport(report: CheckReport): string {
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 }
 
+/** A server block, as far as planned maintenance is concerned. */
+export interface ServerUse {
+  server: Directive;
+  /** Its root, resolved against the prefix; undefined when made of variables. */
+  root: string | undefined;
+  /** It includes server/backsoon.conf (its error_page for 502 and 504). */
+  crash: boolean;
+  /** It includes server/backsoon-maintenance.conf (its error_page for 503). */
+  maintenance: boolean;
+}
+
+/** Every server block of the http blocks, with its root and backsoon's includes. */
+export function serverUses(tree: Directive[], prefix = DEFAULT_PREFIX): ServerUse[] {
+  const uses: ServerUse[] = [];
+  for (const http of children(tree, 'http')) {
+    const httpRoot = children(http.block, 'root').at(-1);
+    for (const server of children(http.block, 'server')) {
+      const errorPages = children(server.block, 'error_page');
+      const root = (children(server.block, 'root').at(-1) ?? httpRoot)?.args[0] ?? 'html';
+      uses.push({
+        server,
+        root: root.includes('$') ? undefined : posix.resolve(prefix, root),
+        crash: errorPages.some((d) => d.args.at(-1) === CRASH_TARGET),
+        maintenance: errorPages.some((d) => d.args.at(-1) === MAINTENANCE_TARGET),
+      });
+    }
+  }
+  return uses;
+}
+
 /**
  * The roots of the server blocks that include backsoon (without variables),
  * each once: where `backsoon down` and friends look when no --root is given.
  */
-export function backsoonRoots(tree: Directive[], prefix = '/usr/share/nginx'): string[] {
+export function backsoonRoots(tree: Directive[], prefix = DEFAULT_PREFIX): string[] {
   const roots = new Set<string>();
-  for (const http of children(tree, 'http')) {
-    const httpRoot = children(http.block, 'root').at(-1);
-    for (const server of children(http.block, 'server')) {
-      if (!children(server.block, 'error_page').some((d) => d.args.at(-1) === CRASH_TARGET)) continue;
-      const root = (children(server.block, 'root').at(-1) ?? httpRoot)?.args[0] ?? 'html';
-      if (!root.includes('$')) roots.add(posix.resolve(prefix, root));
-    }
-  }
+  for (const use of serverUses(tree, prefix)) if (use.crash && use.root !== undefined) roots.add(use.root);
   return [...roots];
+}
+
+/**
+ * Whether switching maintenance on for `root` shows visitors the
+ * maintenance page: some server block with that root includes
+ * server/backsoon-maintenance.conf, and none includes server/backsoon.conf
+ * without it. Otherwise, what is missing and the fix, to refuse with.
+ * `sameRoot` compares two paths (the caller may resolve symlinks).
+ */
+export function maintenanceServed(
+  tree: Directive[],
+  root: string,
+  options: { prefix?: string; sameRoot?: (a: string, b: string) => boolean } = {},
+): { served: true } | { served: false; why: string } {
+  const same = options.sameRoot ?? ((a, b) => a === b);
+  const uses = serverUses(tree, options.prefix);
+  const here = uses.filter((use) => use.root !== undefined && same(use.root, root));
+  const staff =
+    'the staff file, once, in the http block (cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/)';
+  const include = 'include snippets/backsoon/server/backsoon-maintenance.conf;';
+  const without = here.filter((use) => use.crash && !use.maintenance);
+  if (without.length > 0) {
+    return {
+      served: false,
+      why: `${without.map((use) => `${serverTitle(use.server)} (${where(use.server)})`).join(', ')} ha${without.length > 1 ? 've' : 's'} root ${root} and backsoon's include but not the maintenance one: its visitors would get the app, not the maintenance page. Add below its include of server/backsoon.conf:\n\n    ${include}\n\nand ${staff}; then nginx -t && nginx -s reload`,
+    };
+  }
+  if (here.some((use) => use.maintenance)) return { served: true };
+  const variable = uses.filter((use) => use.root === undefined && use.maintenance);
+  const seen = [...new Set(uses.flatMap((use) => (use.root !== undefined && use.crash ? [use.root] : [])))];
+  return {
+    served: false,
+    why:
+      here.length > 0
+        ? `the server blocks with root ${root} do not include backsoon: add to them include snippets/backsoon/server/backsoon.conf; and ${include}, and ${staff}`
+        : `no server block of nginx's configuration has root ${root}${seen.length > 0 ? ` (those with backsoon have ${seen.join(', ')})` : ''}${variable.length > 0 ? `, or only one whose root is made of variables (${where(variable[0]!.server)})` : ''}: a typo in the root, or a site nginx does not serve`,
+  };
 }

@@ -1,4 +1,5 @@
-import { maxMapKeyLength } from './map-limits.js';
+import { TOKEN_MAP } from './token.js';
+import { APP_COOKIE } from '../src/protocol.js';
 
 /**
  * What a failing `nginx -t` (or `nginx -T`) means for backsoon: nginx's own
@@ -9,8 +10,9 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
   {
     pattern: /could not build map_hash, you should increase map_hash_bucket_size: (\d+)/,
     explain: (m) =>
-      `a map key is too long for map_hash_bucket_size ${m[1]}: keys fit in ${maxMapKeyLength(Number(m[1]))} characters. ` +
-      `A backsoon bypass token longer than that stops nginx: replace it with one from \`backsoon token\``,
+      `a plain map key is too long for map_hash_bucket_size ${m[1]}. A bypass token in the ${TOKEN_MAP} block ` +
+      'must be a regular expression, "~^<token>\\z" 1;, which is never hashed (and matched case-sensitively): ' +
+      'rewrite its line so, or make one with `backsoon token`',
   },
   {
     pattern: /unknown directive "(js_\w+)"/,
@@ -19,9 +21,11 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
       'apt-get install libnginx-mod-http-js (Debian loads it from modules-enabled/), or add load_module modules/ngx_http_js_module.so; at the top of nginx.conf',
   },
   {
-    pattern: /unknown "backsoon_staff(?:_ip|_cookie)?" variable/,
-    explain: () =>
-      'backsoon-maintenance.conf needs the staff file in the http block: cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/',
+    // The staff file's variables (and its half's, which it includes): backsoon-maintenance.conf and the Cookie line read them.
+    pattern:
+      /unknown "(backsoon_staff(?:_ip|_token)?|backsoon_token|backsoon_app_cookie|backsoon_bypass_cookie)" variable/,
+    explain: (m) =>
+      `$${m[1]} comes from the staff file, which is not in the http block (backsoon-maintenance.conf and proxy_set_header Cookie ${APP_COOKIE}; need it): cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/`,
   },
   {
     pattern: /unknown "backsoon_(crash|maintenance)_page" variable/,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { CliError } from './errors.js';
+import { loadDump, type Directive } from './nginx-conf.js';
 
 /** nginx's binary, its configuration and prefix, as `nginx -T` is told them. */
 export interface NginxTarget {
@@ -38,4 +39,37 @@ export function dumpConfig(target: NginxTarget): DumpResult {
 export function njsBuiltIn(target: NginxTarget): boolean {
   const result = spawnSync(target.bin ?? 'nginx', ['-V'], { encoding: 'utf8' });
   return /--add-module=\S*njs/.test(`${result.stderr}${result.stdout}`);
+}
+
+/** nginx's configuration, read as `backsoon check` reads it, or why it could not be. */
+export type NginxReading = { tree: Directive[]; why?: undefined } | { tree?: undefined; why: string };
+
+/**
+ * Runs `nginx -T` and parses what it prints. Never throws: a missing
+ * nginx, a configuration nginx refuses, or a user who may not run it (not
+ * root: nginx -T opens nginx's pid file and logs, which are root's) is a
+ * reason, said in words.
+ */
+export function readConfig(target: NginxTarget): NginxReading {
+  let result: DumpResult;
+  try {
+    result = dumpConfig(target);
+  } catch (error) {
+    return { why: (error as Error).message };
+  }
+  if (!result.ok) {
+    const said =
+      result.messages.split('\n').find((line) => /\[(emerg|alert|crit)\]/.test(line)) ?? result.messages.trim();
+    const cause = said.replace(/^(nginx: )?(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?\[\w+\] (\d+#\d+: )?/, '');
+    if (/\(13: Permission denied\)/.test(cause))
+      return {
+        why: `nginx -T may not run as this user: ${cause}. nginx -T opens nginx's pid file and logs, which are root's: run this with sudo`,
+      };
+    return { why: `nginx -T failed: ${cause || 'without saying why'} (backsoon check says more)` };
+  }
+  try {
+    return { tree: loadDump(result.dump) };
+  } catch (error) {
+    return { why: `nginx -T's output could not be read: ${(error as Error).message}` };
+  }
 }

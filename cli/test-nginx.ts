@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { dumpConfig, type DumpResult } from './nginx-run.js';
 
 /** For the tests: a real nginx configuration in a temporary prefix, and `nginx -T` run on it. */
@@ -42,4 +42,42 @@ ${http}
 `,
   );
   return { ...dumpConfig({ conf, prefix }), prefix, conf };
+}
+
+/** The shipped snippets. */
+export const SNIPPETS = resolve(import.meta.dirname, '../nginx-snippets');
+
+/** A page as `backsoon install` leaves it (the check only looks at the files' presence and times). */
+export async function installTestPage(root: string): Promise<void> {
+  await mkdir(join(root, '__backsoon'), { recursive: true });
+  for (const name of [
+    'index.html',
+    'maintenance.html',
+    'outage.json',
+    'outage.txt',
+    'index.html.gz',
+    'maintenance.html.gz',
+  ]) {
+    await writeFile(join(root, '__backsoon', name), name);
+  }
+}
+
+/**
+ * nginxTest with the shipped snippets copied to PREFIX/snippets/backsoon
+ * (included as on Debian: snippets/backsoon/… relative to nginx's folder)
+ * and, unless `page` is false, a page installed in PREFIX/www. "PREFIX" in
+ * `http` is replaced by the prefix.
+ */
+export async function nginxTestWithSnippets(
+  http: string,
+  options: { main?: string; page?: boolean; files?: Record<string, string> } = {},
+): Promise<NginxTestRun> {
+  const prefix = await mkdtemp(join(tmpdir(), 'backsoon-check-'));
+  await cp(SNIPPETS, join(prefix, 'snippets/backsoon'), { recursive: true });
+  if (options.page !== false) await installTestPage(join(prefix, 'www'));
+  return nginxTest(http.replaceAll('PREFIX', prefix), {
+    prefix,
+    ...(options.main ? { main: options.main } : {}),
+    ...(options.files ? { files: options.files } : {}),
+  });
 }

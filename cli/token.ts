@@ -1,27 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { CliError } from './errors.js';
-import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from './map-limits.js';
+import { STAFF_TOKEN_MAP, TOKEN_LENGTH } from '../src/protocol.js';
 
 /**
- * Staff bypass tokens for planned maintenance: keys of the
- * `map $cookie_backsoon_bypass` block of backsoon-staff.conf.
+ * Staff bypass tokens for planned maintenance: lines of the staff file's
+ * token map (`map $backsoon_token $backsoon_staff_token`, in
+ * http/backsoon-staff.conf), each a regular expression. A regular
+ * expression is matched case-sensitively and never goes into the map's
+ * hash, so a token may be as long as the secret link accepts.
  */
 
 /**
- * 40 hex digits: 160 random bits, and it fits nginx's default map bucket
- * (46 characters at most) with room to spare. Hex because nginx compares
- * map keys ignoring case: mixed-case letters would add no strength.
+ * 48 hex digits (192 random bits), what the staff file recommends
+ * (`openssl rand -hex 24`). Hex: any letter case would add nothing a
+ * longer token does not.
  */
-export const DEFAULT_TOKEN_LENGTH = 40;
-/** The shortest the secret link accepts (http/backsoon-staff.conf). */
-export const MIN_TOKEN_LENGTH = 16;
+export const DEFAULT_TOKEN_LENGTH = 48;
 
-/** A random token of `length` hex digits. @throws CliError when it could not be a key of the default map */
+/** A random token of `length` hex digits. @throws CliError when the secret link would not accept it */
 export function makeToken(length = DEFAULT_TOKEN_LENGTH, random: (bytes: number) => Buffer = randomBytes): string {
-  const max = maxMapKeyLength(DEFAULT_MAP_BUCKET_SIZE);
-  if (!Number.isInteger(length) || length < MIN_TOKEN_LENGTH || length > max) {
+  if (!Number.isInteger(length) || length < TOKEN_LENGTH.min || length > TOKEN_LENGTH.max) {
     throw new CliError(
-      `--length ${length}: a token must be ${MIN_TOKEN_LENGTH} to ${max} characters to fit nginx's map (map_hash_bucket_size ${DEFAULT_MAP_BUCKET_SIZE})`,
+      `--length ${length}: a token must be ${TOKEN_LENGTH.min} to ${TOKEN_LENGTH.max} characters, the lengths the secret link accepts`,
     );
   }
   return random(Math.ceil(length / 2))
@@ -29,11 +29,10 @@ export function makeToken(length = DEFAULT_TOKEN_LENGTH, random: (bytes: number)
     .slice(0, length);
 }
 
-/**
- * The line to add to the map block: a regular expression, as the staff file
- * asks (http/backsoon-staff.conf), so the match is case-sensitive and the
- * key stays out of the map's hash, whatever its length.
- */
+/** The token map's opening, as the staff file writes it. */
+export const TOKEN_MAP = `map ${STAFF_TOKEN_MAP.source} ${STAFF_TOKEN_MAP.result}`;
+
+/** The line to add to the token map: the token as an anchored regular expression. */
 export function mapLine(token: string): string {
-  return `"~^${token}$" 1;`;
+  return `"~^${token}\\z" 1;`;
 }

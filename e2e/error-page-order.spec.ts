@@ -2,22 +2,25 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkConfig } from '../cli/nginx-check.js';
 import { loadDump } from '../cli/nginx-conf.js';
+import { PATHS } from '../src/protocol.js';
 import type { RunningNginx } from '../test-support/nginx.js';
 import { BROWSER, VHOSTS, expect, expectBacksoonPage, test } from './fixtures.js';
 
-// An `error_page 500 502 503 504 /50x.html;` line before the
-// include silently wins. What nginx does in each order, and the check that
+// An `error_page 500 502 503 504 /50x.html;` line before the include
+// silently wins. What nginx does in each order, and the check that
 // `backsoon check` runs on `nginx -T` finding the line.
 
 const SITE_PAGE = "the site's own 50x page";
 
 /**
  * The problems `backsoon check` finds in the run's `nginx -T` (its own
- * code, cli/nginx-check.ts), the page's files taken as there: only the
- * configuration is in question here.
+ * code, cli/nginx-check.ts), the page's files taken as there and
+ * maintenance off: only the configuration is in question here.
  */
 function checkProblems(site: RunningNginx): string[] {
-  const report = checkConfig(loadDump(site.dump()), { probe: () => ({ mtimeMs: 0 }) });
+  const report = checkConfig(loadDump(site.dump()), {
+    probe: (path) => (path.endsWith(PATHS.maintenanceFlag) ? undefined : { mtimeMs: 0 }),
+  });
   return [...report.global, ...report.servers.flatMap((s) => s.findings)]
     .filter((f) => f.level === 'problem')
     .map((f) => f.message);

@@ -170,6 +170,8 @@ test('the README’s three commands on Debian’s default site, then the app beh
   expect(installed).toContain(`backsoon ${version}: the page is installed in ${www}/__backsoon/`);
   expect(installed).toContain(`include ${conf}/snippets/backsoon/server/backsoon.conf;`);
   expect(installed).toContain('nginx -t && npx backsoon check && nginx -s reload');
+  // With maintenance, check fails a location that gives the app the bypass cookie: install says the line.
+  expect(installed).toContain('    proxy_set_header Cookie $backsoon_app_cookie;\n');
 
   ok(here(include!), site);
   ok(here(include!), site);
@@ -209,7 +211,9 @@ test('the README’s three commands on Debian’s default site, then the app beh
     expect([down.status, down.marker]).toEqual([502, 'crash']);
     expect(down.body).toContain('<backsoon-page kind="crash"');
 
-    ok(`${BIN} down --root ${www} --message "New database" --until 15m`, site);
+    // down asks nginx (nginx -T) whether the server block shows the maintenance page: this test's nginx.
+    const switched = ok(`${BIN} down --root ${www} -c ${main} -p ${conf} --message "New database" --until 15m`, site);
+    expect(switched).toContain('Visitors get the maintenance page (503)');
     const planned = await fetchPage(nginx.url('/account'));
     expect([planned.status, planned.marker]).toEqual([503, 'maintenance']);
     expect(await (await fetch(nginx.url('/__backsoon/maintenance.json'))).json()).toMatchObject({

@@ -7,7 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { WORKER_FILES } from '../build/service-worker.js';
 import { REQUIRED_FILES } from '../cli/install.js';
 import { REPO } from '../test-support/nginx.js';
-import { KIT_PATH, MARKER_HEADER, MARKERS, PATHS, PROBE_HEADER, readMarker, REWRITES } from './protocol.js';
+import {
+  APP_COOKIE,
+  KIT_PATH,
+  MARKER_HEADER,
+  MARKERS,
+  PATHS,
+  PROBE_HEADER,
+  readMarker,
+  REWRITES,
+  STAFF_TOKEN_MAP,
+  TOKEN_LENGTH,
+} from './protocol.js';
 
 const SNIPPET_FOLDERS = ['nginx-snippets', 'caddy-snippets', 'haproxy-snippets', 'apache-snippets'];
 
@@ -90,5 +101,45 @@ describe('the snippets speak the protocol', () => {
       if (rewrite && 'replace' in rewrite) expect(replace).toBe(rewrite.replace);
       else expect(replace.startsWith(find)).toBe(true);
     }
+  });
+});
+
+describe('the staff bypass’s names, as the nginx snippets and the command spell them', () => {
+  const linesOf = (file: string): string[] =>
+    config.filter(({ name }) => name === join('nginx-snippets', file)).map(({ line }) => line.trim());
+  const maps = (file: string): string[][] =>
+    linesOf(file).flatMap((line) => {
+      const match = /^map\s+("[^"]*"|\S+)\s+(\S+)\s*\{/.exec(line);
+      return match ? [[match[1]!, match[2]!]] : [];
+    });
+
+  it('the staff file’s token map reads the token the kit’s half sets, and sets what it reads', () => {
+    expect(maps('http/backsoon-staff.conf')).toContainEqual([STAFF_TOKEN_MAP.source, STAFF_TOKEN_MAP.result]);
+    const kit = maps('http/backsoon-maintenance.conf');
+    expect(kit.map(([, result]) => result)).toContain(STAFF_TOKEN_MAP.source);
+    expect(kit.some(([source]) => source!.includes(STAFF_TOKEN_MAP.result))).toBe(true);
+  });
+
+  it('the Cookie header the app is given is the variable the kit’s half sets, wherever a snippet sets it', () => {
+    expect(maps('http/backsoon-maintenance.conf')).toContainEqual(['$http_cookie', APP_COOKIE]);
+    const cookieLines = config.filter(
+      ({ name, line }) =>
+        name.startsWith('nginx-snippets') &&
+        /^\s*(proxy|grpc)_set_header\s+Cookie\s|^\s*\w+_param\s+HTTP_COOKIE\s/i.test(line),
+    );
+    expect(cookieLines.length).toBeGreaterThan(0);
+    for (const { name, line } of cookieLines)
+      expect(line, name).toMatch(new RegExp(`\\s(\\${APP_COOKIE}|"")(\\s+if_not_empty)?;`));
+  });
+
+  it('every server’s secret link accepts the token lengths the command makes', () => {
+    const bounds = config.flatMap(({ name, line }) =>
+      [...line.matchAll(/\[A-Za-z0-9_-\]\{(\d+),(\d+)\}/g)].map((m) => ({
+        name,
+        bounds: [Number(m[1]), Number(m[2])],
+      })),
+    );
+    expect(bounds.some(({ name }) => name.startsWith('nginx-snippets'))).toBe(true);
+    for (const { name, bounds: found } of bounds) expect(found, name).toEqual([TOKEN_LENGTH.min, TOKEN_LENGTH.max]);
   });
 });

@@ -83,3 +83,14 @@ export const REWRITES = {
     purpose: 'disables the no-script refresh after a form',
   },
 } as const;
+
+// nginx's variables for planned maintenance's staff bypass, set by the
+// snippets (http/backsoon-maintenance.conf, http/backsoon-staff.conf) and
+// read by `backsoon check` and `backsoon token`.
+
+/** The request's Cookie header without the bypass cookie: what the app must be given. */
+export const APP_COOKIE = '$backsoon_app_cookie';
+/** The staff file's token map: `map $backsoon_token $backsoon_staff_token { "~^<token>\z" 1; }`. */
+export const STAFF_TOKEN_MAP = { source: '$backsoon_token', result: '$backsoon_staff_token' } as const;
+/** The lengths of a bypass token the secret link accepts (its characters: letters, digits, `-` and `_`). */
+export const TOKEN_LENGTH = { min: 16, max: 128 } as const;

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 import { KIT_FOLDER } from '../src/protocol.js';
+import { mapLine } from '../cli/token.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SNIPPETS = join(REPO, 'nginx-snippets');
@@ -78,11 +79,7 @@ export function staffConfig(template: string, staff: StaffEntries = {}, snippets
     'geo $backsoon_staff_ip {',
     (staff.ips ?? []).map((ip) => `${ip} 1;`),
   );
-  text = insert(
-    text,
-    'map $backsoon_token $backsoon_staff_token {',
-    (staff.tokens ?? []).map((t) => `"~^${t}\\z" 1;`),
-  );
+  text = insert(text, 'map $backsoon_token $backsoon_staff_token {', (staff.tokens ?? []).map(mapLine));
   text = insert(
     text,
     'map $uri $backsoon_maintenance_open {',

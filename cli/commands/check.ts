@@ -1,11 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { parseCommandLine, stringOption, type Command } from '../command.js';
+import {
+  NGINX_OPTIONS,
+  NGINX_OPTIONS_HELP,
+  nginxTarget,
+  parseCommandLine,
+  stringOption,
+  type Command,
+} from '../command.js';
 import { CliError } from '../errors.js';
 import { checkConfig, formatReport, hasProblems } from '../nginx-check.js';
 import { loadDump, NginxConfError } from '../nginx-conf.js';
 import { explainNginxFailure } from '../nginx-errors.js';
-import { dumpConfig, njsBuiltIn, type NginxTarget } from '../nginx-run.js';
+import { dumpConfig, njsBuiltIn } from '../nginx-run.js';
 
 const help = `Usage: backsoon check [--from FILE|-] [--nginx BIN] [-c FILE] [-p DIR]
 
@@ -13,20 +20,20 @@ Reads nginx's whole configuration (\`nginx -T\`) and reports, server block by
 server block, what would silently fail: a server that passes requests to an
 app without backsoon's include; a location whose own error_page hides
 backsoon's; an earlier error_page for 502, 503 or 504; the page missing
-from the root, or a stale .gz copy of it; a bypass token too long for
-nginx's map; the hold include without nginx's JavaScript module. When nginx
-itself refuses the configuration, says what backsoon's part in it means.
+from the root, or a stale .gz copy of it; the hold include without nginx's
+JavaScript module. With planned maintenance: a location that gives the app
+the visitor's Cookie header, bypass cookie included (its effective
+proxy_set_header Cookie, or HTTP_COOKIE param, is not $backsoon_app_cookie);
+a staff token line not of the form "~^<token>$" 1;; maintenance.on set
+where the server block has no maintenance include. When nginx itself
+refuses the configuration, says what backsoon's part in it means.
 
 Exits with 0 when nothing is wrong, 1 when something is.
 
 Options:
   --from FILE      read saved \`nginx -T\` output (- for standard input)
                    instead of running nginx
-  --nginx BIN      the nginx binary (default: nginx)
-  -c, --conf FILE  nginx's main configuration (nginx -c)
-  -p, --prefix DIR nginx's prefix (nginx -p): relative roots are under it,
-                   and a server without root uses DIR/html
-                   (default: /usr/share/nginx, Debian's)
+${NGINX_OPTIONS_HELP}
   -h, --help       this text
 `;
 
@@ -44,23 +51,13 @@ export const check: Command = {
   summary: "find what would silently fail in nginx's configuration",
   help,
   async run(args, io) {
-    const { values, help: wantsHelp } = parseCommandLine(this, args, {
-      from: { type: 'string' },
-      nginx: { type: 'string' },
-      conf: { type: 'string', short: 'c' },
-      prefix: { type: 'string', short: 'p' },
-    });
+    const { values, help: wantsHelp } = parseCommandLine(this, args, { from: { type: 'string' }, ...NGINX_OPTIONS });
     if (wantsHelp) {
       io.out(help);
       return 0;
     }
-    const target: NginxTarget = {};
-    const bin = stringOption(values, 'nginx');
-    const conf = stringOption(values, 'conf');
-    const prefix = stringOption(values, 'prefix');
-    if (bin) target.bin = bin;
-    if (conf) target.conf = conf;
-    if (prefix) target.prefix = prefix;
+    const target = nginxTarget(values);
+    const prefix = target.prefix;
 
     const from = stringOption(values, 'from');
     let dump: string;

@@ -4,7 +4,7 @@ import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { includePath, installPage, installSnippets, PAGE_FOLDER } from '../install.js';
 import { packageManifest, packageRoot } from '../paths.js';
-import { PATHS } from '../../src/protocol.js';
+import { APP_COOKIE, PATHS } from '../../src/protocol.js';
 
 /** Debian's folder for nginx snippets: the default target when it exists. */
 export const DEBIAN_SNIPPETS = '/etc/nginx/snippets';
@@ -59,6 +59,10 @@ export const install: Command = {
       `backsoon ${version}: the page is ${page.upgraded ? 'upgraded in place' : 'installed'} in ${page.folder}/\n`,
     );
     if (page.kept.length > 0) io.out(`  kept from the previous install: ${page.kept.join(', ')}\n`);
+    if (page.skipped.length > 0)
+      io.out(
+        `  not carried over from the previous install (symlinks and hard links are not followed): ${page.skipped.join(', ')}\n`,
+      );
 
     let snippets = stringOption(values, 'snippets');
     if (!snippets && !values['no-snippets'] && existsSync(DEBIAN_SNIPPETS))
@@ -85,6 +89,12 @@ requests to an app (proxy_pass, fastcgi_pass, uwsgi_pass…):
 For planned maintenance (backsoon down / up), also this one, below it:
 
     include ${maintenance};
+
+  and in every location that passes requests to the app, beside its other
+  proxy_set_header lines, so that the app never sees the staff's bypass cookie
+  (FastCGI, uwsgi: fastcgi_param / uwsgi_param HTTP_COOKIE ${APP_COOKIE};):
+
+    proxy_set_header Cookie ${APP_COOKIE};
 
   and, once, the staff file for the http block (it is yours to edit: never overwritten):
 

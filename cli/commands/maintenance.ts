@@ -1,4 +1,12 @@
-import { parseCommandLine, stringOption, type Command } from '../command.js';
+import {
+  NGINX_OPTIONS,
+  NGINX_OPTIONS_HELP,
+  nginxTarget,
+  parseCommandLine,
+  stringOption,
+  type Command,
+} from '../command.js';
+import { CliError } from '../errors.js';
 import {
   down as switchDown,
   maintenanceInfoJson,
@@ -8,23 +16,35 @@ import {
   up as switchUp,
 } from '../maintenance.js';
 import { PAGE_FOLDER } from '../install.js';
-import { siteRoot } from './site-root.js';
+import { maintenanceServed } from '../nginx-check.js';
+import { lazyReading, sameFolder, siteRoot } from './site-root.js';
 
 const rootHelp = `  --root DIR       the server block's root (default: $BACKSOON_ROOT, or the
-                   one root of nginx's server blocks that include backsoon)`;
+                   one root of nginx's server blocks that include backsoon)
+${NGINX_OPTIONS_HELP}`;
 
-const downHelp = `Usage: backsoon down [--message TEXT] [--until 15m|2h|ISO] [--root DIR]
+const downHelp = `Usage: backsoon down [--message TEXT] [--until 15m|2h|ISO] [--root DIR] [--force]
 
-Switches planned maintenance on: every request (but /__backsoon/ and
-/.well-known/) gets the maintenance page with 503 and Retry-After, until
-\`backsoon up\`. Staff get through (backsoon-staff.conf). Takes effect at
-once, without a reload: it writes DIR/__backsoon/maintenance.json, then
-the flag DIR/__backsoon/maintenance.on, each with a rename.
+Switches planned maintenance on: every request gets the maintenance page
+with 503 and Retry-After, until \`backsoon up\`, but for backsoon's own
+files (/__backsoon/), ACME's HTTP challenge
+(/.well-known/acme-challenge/<token>, so that certificates renew) and the
+paths the staff file keeps open. Staff get through (backsoon-staff.conf).
+Takes effect at once, without a reload: it writes
+DIR/__backsoon/maintenance.json, then the flag DIR/__backsoon/maintenance.on,
+each with a rename.
+
+First it reads nginx's configuration (\`nginx -T\`, as \`backsoon check\`
+does) and refuses when no server block with that root includes
+server/backsoon-maintenance.conf, or one includes server/backsoon.conf
+without it: the flag would change nothing visitors see. When nginx cannot
+be asked (not installed, or not run as root), it says so and goes on.
 
 Options:
   --message TEXT   what the page says (up to 300 characters; shown as text)
   --until WHEN     the announced end: 15m, 2h, 1h30m from now, or a time with
                    its zone (2026-11-21T14:30:00Z); the page counts down to it
+  --force          switch it on even when nginx would not show the page
 ${rootHelp}
   -h, --help       this text
 `;
@@ -38,6 +58,8 @@ export const down: Command = {
       message: { type: 'string' },
       until: { type: 'string' },
       root: { type: 'string' },
+      force: { type: 'boolean' },
+      ...NGINX_OPTIONS,
     });
     if (help) {
       io.out(downHelp);
@@ -48,12 +70,36 @@ export const down: Command = {
     const untilText = stringOption(values, 'until');
     const until = untilText === undefined ? undefined : parseUntil(untilText, now);
     const info = message === undefined && until === undefined ? undefined : maintenanceInfoJson(message, until, now);
-    const root = siteRoot(stringOption(values, 'root'), io);
+    const target = nginxTarget(values);
+    const reading = lazyReading(target);
+    const root = siteRoot(stringOption(values, 'root'), io, reading, target.prefix);
+
+    // The flag alone shows nothing: nginx must have the maintenance include for this root.
+    const config = reading();
+    let verified = false;
+    if (!config.tree) {
+      io.err(`warning: not checked that nginx shows the maintenance page for ${root}: ${config.why}\n`);
+    } else {
+      const served = maintenanceServed(config.tree, root, {
+        ...(target.prefix ? { prefix: target.prefix } : {}),
+        sameRoot: sameFolder,
+      });
+      if (served.served) verified = true;
+      else if (values.force === true) io.err(`warning: switched on anyway (--force), but ${served.why}\n`);
+      else
+        throw new CliError(
+          `nothing switched on, since nginx would not show the maintenance page: ${served.why}\n\n(--force switches it on anyway.)`,
+        );
+    }
     await switchDown(root, info);
     io.out(
       `Maintenance is on for ${root}${until ? `, announced until ${until.toISOString()} (${relativeTime(until.getTime(), now)})` : ''}.\n`,
     );
-    io.out('Visitors get the maintenance page (503); switch it off with: backsoon up\n');
+    io.out(
+      verified
+        ? 'Visitors get the maintenance page (503); switch it off with: backsoon up\n'
+        : 'Switch it off with: backsoon up\n',
+    );
     return 0;
   },
 };
@@ -73,12 +119,13 @@ export const up: Command = {
   summary: 'switch planned maintenance off',
   help: upHelp,
   async run(args, io) {
-    const { values, help } = parseCommandLine(this, args, { root: { type: 'string' } });
+    const { values, help } = parseCommandLine(this, args, { root: { type: 'string' }, ...NGINX_OPTIONS });
     if (help) {
       io.out(upHelp);
       return 0;
     }
-    const root = siteRoot(stringOption(values, 'root'), io);
+    const target = nginxTarget(values);
+    const root = siteRoot(stringOption(values, 'root'), io, lazyReading(target), target.prefix);
     const wasOn = await switchUp(root);
     io.out(
       wasOn
@@ -103,12 +150,13 @@ export const status: Command = {
   summary: 'say whether planned maintenance is on, and what the page says',
   help: statusHelp,
   async run(args, io) {
-    const { values, help } = parseCommandLine(this, args, { root: { type: 'string' } });
+    const { values, help } = parseCommandLine(this, args, { root: { type: 'string' }, ...NGINX_OPTIONS });
     if (help) {
       io.out(statusHelp);
       return 0;
     }
-    const root = siteRoot(stringOption(values, 'root'), io);
+    const target = nginxTarget(values);
+    const root = siteRoot(stringOption(values, 'root'), io, lazyReading(target), target.prefix);
     const now = io.now();
     const s = await readStatus(root, now);
     if (!s.installed)

@@ -1,22 +1,26 @@
 import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { DEFAULT_MAP_BUCKET_SIZE, maxMapKeyLength } from '../map-limits.js';
-import { DEFAULT_TOKEN_LENGTH, makeToken, mapLine, MIN_TOKEN_LENGTH } from '../token.js';
+import { DEFAULT_TOKEN_LENGTH, makeToken, mapLine, TOKEN_MAP } from '../token.js';
+import { PATHS, TOKEN_LENGTH } from '../../src/protocol.js';
 
 const help = `Usage: backsoon token [--length N]
 
-Makes a staff bypass token for planned maintenance, one that fits nginx's
-map (a key longer than ${maxMapKeyLength()} characters stops nginx with the default
-map_hash_bucket_size ${DEFAULT_MAP_BUCKET_SIZE}), and prints the line for backsoon-staff.conf.
+Makes a staff bypass token for planned maintenance and prints its line for
+the token map of backsoon-staff.conf,
+
+    ${TOKEN_MAP} { … }
+
+a regular expression: matched case-sensitively, and never in nginx's map
+hash, whatever its length.
 
 Options:
-  --length N   hex digits, ${MIN_TOKEN_LENGTH} to ${maxMapKeyLength()} (default: ${DEFAULT_TOKEN_LENGTH}, 160 bits)
+  --length N   hex digits, ${TOKEN_LENGTH.min} to ${TOKEN_LENGTH.max} (default: ${DEFAULT_TOKEN_LENGTH}, 192 bits)
   -h, --help   this text
 `;
 
 export const token: Command = {
   name: 'token',
-  summary: "make a staff bypass token that fits nginx's map, and its line",
+  summary: 'make a staff bypass token, and its line for the staff file',
   help,
   async run(args, io) {
     const { values, help: wantsHelp } = parseCommandLine(this, args, { length: { type: 'string' } });
@@ -31,14 +35,14 @@ export const token: Command = {
     const value = makeToken(length);
     io.out(`${value}
 
-Add this line to the map $cookie_backsoon_bypass block of backsoon-staff.conf
+Add this line to the ${TOKEN_MAP} block of backsoon-staff.conf
 (on Debian /etc/nginx/conf.d/backsoon-staff.conf), under "default 0;":
 
     ${mapLine(value)}
 
 Then nginx -t && nginx -s reload, and give staff the secret link:
 
-    https://<your site>/__backsoon/bypass?token=${value}
+    https://<your site>${PATHS.bypass}?token=${value}
 `);
     return 0;
   },
