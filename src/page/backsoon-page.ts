@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
 import {
   announcement,
@@ -37,6 +36,19 @@ type PollOptionProperties = { [K in keyof typeof POLL_OPTIONS]?: number | null }
 const pollOptionProperties: PropertyDeclarations = Object.fromEntries(
   POLL_OPTION_NAMES.map((name) => [name, { type: Number, attribute: attributeName(name) }]),
 );
+
+/**
+ * The element's reactive properties: the three below, then one per poll
+ * option. Declared here rather than with Lit's decorators, whose helpers
+ * (the TypeScript `__decorate` shim and `lit/decorators.js`) cost about
+ * 0.7 KB gzip on every error response for what this table says.
+ */
+const properties: PropertyDeclarations = {
+  kind: {},
+  requestMethod: { attribute: 'request-method' },
+  formSent: { attribute: 'form-sent' },
+  ...pollOptionProperties,
+};
 
 // Declares the properties that `static properties` creates: merging an
 // interface into the class is how TypeScript learns of them without a
@@ -85,23 +97,22 @@ export interface BacksoonPage extends PollOptionProperties {}
  * @cssprop --backsoon-logo - the logo, as `url(…)`
  * @cssprop --backsoon-logo-height - the logo's height (0 hides it)
  */
-@customElement('backsoon-page')
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class BacksoonPage extends LitElement {
   static override styles = styles;
-  static override properties = pollOptionProperties;
+  static override properties = properties;
 
   /** Why the page is shown: `crash` (502/504) or `maintenance` (503). Set by the build's page variants. */
-  @property() kind: 'crash' | 'maintenance' = 'crash';
+  kind: 'crash' | 'maintenance' = 'crash';
   /** The method of the request nginx could not pass on; set by nginx on form submissions. */
-  @property({ attribute: 'request-method' }) requestMethod = 'GET';
+  requestMethod = 'GET';
   /**
    * Whether a form may have reached the app, set by nginx with
    * `request-method`: "no" (nothing reached it: safe to send again) or
    * "maybe" (the app stopped answering after nginx passed the form on).
    * Anything else counts as "maybe" (see `formState`).
    */
-  @property({ attribute: 'form-sent' }) formSent?: string;
+  formSent?: string;
 
   /** The options `pollOptions()` resolved last, and the properties they came from. */
   private resolvedOptions: { given: Partial<PollOptions>; options: PollOptions } | undefined;
@@ -250,6 +261,8 @@ export class BacksoonPage extends LitElement {
     reloadAsGet(location);
   }
 }
+
+customElements.define('backsoon-page', BacksoonPage);
 
 declare global {
   interface HTMLElementTagNameMap {
