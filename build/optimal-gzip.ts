@@ -386,7 +386,7 @@ function runLengths(lengths: Uint8Array, use16: boolean, use17: boolean, use18: 
 
 const RUN_EXTRA_BITS: Record<number, number> = { 16: 2, 17: 3, 18: 7 };
 
-/** A dynamic block's Huffman codes and header, the smallest of the run-length encodings. */
+/** A dynamic block's Huffman codes and header, and its size. */
 interface BlockCodes {
   litLenLengths: Uint8Array;
   distLengths: Uint8Array;
@@ -396,11 +396,27 @@ interface BlockCodes {
   codeLengthLengths: Uint8Array;
   codeLengthCount: number;
   headerBits: number;
+  /** Header and symbols, without the block's first three bits. */
+  totalBits: number;
 }
 
+/**
+ * The codes for a block: Huffman's, or those of counts evened out into
+ * runs, whose lengths run-length encode into a smaller header (zopfli's
+ * OptimizeHuffmanForRle), whichever makes the smaller block.
+ */
 function blockCodes(h: Histogram): BlockCodes {
-  const litLenLengths = codeLengths(withTwoSymbols(h.litLen), 15);
-  const distLengths = codeLengths(withTwoSymbols(h.dist), 15);
+  const plain = codesFor(h, codeLengths(withTwoSymbols(h.litLen), 15), codeLengths(withTwoSymbols(h.dist), 15));
+  const evened = codesFor(
+    h,
+    codeLengths(withTwoSymbols(evenedForRuns(h.litLen)), 15),
+    codeLengths(withTwoSymbols(evenedForRuns(h.dist)), 15),
+  );
+  return evened.totalBits < plain.totalBits ? evened : plain;
+}
+
+/** The header for these code lengths: the smallest of the run-length encodings. */
+function codesFor(h: Histogram, litLenLengths: Uint8Array, distLengths: Uint8Array): BlockCodes {
   let litLenCount = 286;
   while (litLenCount > 257 && litLenLengths[litLenCount - 1] === 0) litLenCount--;
   let distCount = 30;
@@ -408,6 +424,7 @@ function blockCodes(h: Histogram): BlockCodes {
   const all = new Uint8Array(litLenCount + distCount);
   all.set(litLenLengths.subarray(0, litLenCount));
   all.set(distLengths.subarray(0, distCount), litLenCount);
+  const symbolBits = dataBits(h, litLenLengths, distLengths);
   let best: BlockCodes | undefined;
   for (let flags = 0; flags < 8; flags++) {
     const steps = runLengths(all, (flags & 1) !== 0, (flags & 2) !== 0, (flags & 4) !== 0);
@@ -428,9 +445,52 @@ function blockCodes(h: Histogram): BlockCodes {
         codeLengthLengths,
         codeLengthCount,
         headerBits,
+        totalBits: headerBits + symbolBits,
       };
   }
   return best!;
+}
+
+/**
+ * Counts with near-equal neighbours made equal, so that their code lengths
+ * form runs (zopfli's OptimizeHuffmanForRle, after Brotli's). Used counts
+ * stay above 0, unused ones at 0; runs already long enough are kept.
+ */
+function evenedForRuns(original: Float64Array): Float64Array {
+  const counts = original.slice();
+  let length = counts.length;
+  while (length > 0 && counts[length - 1] === 0) length--;
+  if (length === 0) return counts;
+  const keep = new Uint8Array(length);
+  let symbol = counts[0]!;
+  let stride = 0;
+  for (let i = 0; i <= length; i++) {
+    if (i === length || counts[i] !== symbol) {
+      if ((symbol === 0 && stride >= 5) || (symbol !== 0 && stride >= 7)) keep.fill(1, i - stride, i);
+      stride = 1;
+      if (i !== length) symbol = counts[i]!;
+    } else {
+      stride++;
+    }
+  }
+  stride = 0;
+  let limit = counts[0]!;
+  let sum = 0;
+  for (let i = 0; i <= length; i++) {
+    if (i === length || keep[i] || Math.abs(counts[i]! - limit) >= 4) {
+      if (stride >= 4 || (stride >= 3 && sum === 0)) {
+        const count = sum === 0 ? 0 : Math.max(1, Math.floor((sum + Math.floor(stride / 2)) / stride));
+        counts.fill(count, i - stride, i);
+      }
+      stride = 0;
+      sum = 0;
+      if (i < length - 3) limit = Math.floor((counts[i]! + counts[i + 1]! + counts[i + 2]! + counts[i + 3]! + 2) / 4);
+      else limit = i < length ? counts[i]! : 0;
+    }
+    stride++;
+    if (i !== length) sum += counts[i]!;
+  }
+  return counts;
 }
 
 function dataBits(h: Histogram, litLenLengths: ArrayLike<number>, distLengths: ArrayLike<number>): number {
@@ -445,10 +505,8 @@ function dataBits(h: Histogram, litLenLengths: ArrayLike<number>, distLengths: A
 
 /** The bits of a block holding `h`'s symbols: dynamic, or fixed when that is smaller. */
 function blockBits(h: Histogram): number {
-  const codes = blockCodes(h);
-  const dynamic = 3 + codes.headerBits + dataBits(h, codes.litLenLengths, codes.distLengths);
-  const fixed = 3 + dataBits(h, fixedLitLenLengths(), FIXED_DIST_LENGTHS);
-  return Math.min(dynamic, fixed);
+  const fixed = dataBits(h, fixedLitLenLengths(), FIXED_DIST_LENGTHS);
+  return 3 + Math.min(blockCodes(h).totalBits, fixed);
 }
 
 /** A deterministic generator (zopfli's multiply-with-carry), for the statistics' shake-ups. */
@@ -575,8 +633,7 @@ class BitWriter {
 function writeBlock(out: BitWriter, lz: Lz77, from: number, to: number, final: boolean): void {
   const h = histogram(lz, from, to);
   const codes = blockCodes(h);
-  const dynamic = codes.headerBits + dataBits(h, codes.litLenLengths, codes.distLengths);
-  const useFixed = dataBits(h, fixedLitLenLengths(), FIXED_DIST_LENGTHS) < dynamic;
+  const useFixed = dataBits(h, fixedLitLenLengths(), FIXED_DIST_LENGTHS) < codes.totalBits;
   out.write(final ? 1 : 0, 1);
   let litLenLengths: Uint8Array;
   let distLengths: Uint8Array;

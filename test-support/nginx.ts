@@ -300,8 +300,9 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     for (const name of ['index.html', 'maintenance.html']) {
       const pagePath = join(root, KIT_FOLDER, name);
       const edited = options.page(await readFile(pagePath, 'utf8'));
-      // The precompressed copy would be stale after an edit: drop it.
+      // The precompressed copies would be stale after an edit: drop them.
       await rm(`${pagePath}.gz`, { force: true });
+      await rm(`${pagePath}.br`, { force: true });
       if (edited === null) await rm(pagePath);
       else await writeFile(pagePath, edited);
     }
