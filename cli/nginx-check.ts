@@ -56,6 +56,11 @@ const isCrashLine = (d: Directive): boolean => d.args.at(-1) === CRASH_TARGET ||
 const CRASH_FILES = ['index.html', 'outage.json', 'outage.txt'];
 /** Besides those, for server/backsoon-maintenance.conf. */
 const MAINTENANCE_FILES = ['maintenance.html'];
+/**
+ * A location of server/backsoon-brotli.conf: the form variants go there,
+ * with brotli_static off, once it is included.
+ */
+const BROTLI_FORM_LOCATION = '/__backsoon/_crash-form-br';
 /** The bypass tokens' map, and the shape /__backsoon/bypass accepts (http/backsoon-staff.conf). */
 const TOKEN_MAP_SOURCE = '$cookie_backsoon_bypass';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
@@ -111,7 +116,12 @@ function holdUses(tree: Directive[]): Directive[] {
   return uses;
 }
 
-function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['probe']): Finding[] {
+/**
+ * The page's files under `root`, and the precompressed copies nginx sends
+ * in their place: the .gz always (gzip_static), the .br when `brotli` (the
+ * server sends it, server/backsoon-brotli.conf).
+ */
+function checkPage(root: string, withMaintenance: boolean, brotli: boolean, probe: CheckOptions['probe']): Finding[] {
   const folder = posix.join(root, KIT_FOLDER);
   const findings: Finding[] = [];
   const files = [...CRASH_FILES, ...(withMaintenance ? MAINTENANCE_FILES : [])];
@@ -122,14 +132,20 @@ function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['
       message: `the page is missing from ${folder}/ (${missing.join(', ')}): visitors get nginx's stock error page. Install it: backsoon install --root ${root}`,
     });
   }
+  const copies = [
+    { suffix: '.gz', module: 'gzip_static', remake: 'gzip -kf9' },
+    ...(brotli ? [{ suffix: '.br', module: 'brotli_static', remake: 'brotli -kf' }] : []),
+  ];
   for (const name of files) {
     const page = probe(posix.join(folder, name));
-    const gz = probe(posix.join(folder, `${name}.gz`));
-    if (page && gz && gz.mtimeMs < page.mtimeMs) {
-      findings.push({
-        level: 'problem',
-        message: `${folder}/${name}.gz is older than ${name}: browsers get the old page (gzip_static). Run gzip -kf9 ${folder}/${name}, or delete the .gz`,
-      });
+    for (const { suffix, module, remake } of copies) {
+      const copy = probe(posix.join(folder, `${name}${suffix}`));
+      if (page && copy && copy.mtimeMs < page.mtimeMs) {
+        findings.push({
+          level: 'problem',
+          message: `${folder}/${name}${suffix} is older than ${name}: browsers get the old page (${module}). Run ${remake} ${folder}/${name}, or delete the ${suffix}`,
+        });
+      }
     }
   }
   if (findings.length === 0) findings.push({ level: 'ok', message: `the page is in ${folder}/` });
@@ -145,9 +161,18 @@ function hasProbe(block: Directive[]): boolean {
   return found;
 }
 
+/** Whether a server block has server/backsoon-brotli.conf's locations. */
+function hasBrotliInclude(block: Directive[]): boolean {
+  let found = false;
+  walk(block, (d) => {
+    if (d.name === 'location' && d.args.at(-1) === BROTLI_FORM_LOCATION) found = true;
+  });
+  return found;
+}
+
 function checkServer(
   server: Directive,
-  httpRoot: Directive | undefined,
+  http: { root: Directive | undefined; brotli: Directive | undefined },
   options: Required<Omit<CheckOptions, 'njsBuiltIn'>>,
 ): Finding[] {
   const findings: Finding[] = [];
@@ -201,6 +226,18 @@ function checkServer(
     });
   }
 
+  // brotli_static on for the whole server reaches backsoon.conf's form
+  // locations, which sub_filter must mark: an unmarked page takes the
+  // visitor back after a form as after a GET.
+  const brotliInclude = hasBrotliInclude(block);
+  const brotliLine = children(block, 'brotli_static').at(-1) ?? http.brotli;
+  if (brotliLine && brotliLine.args[0] !== 'off' && !brotliInclude) {
+    findings.push({
+      level: 'problem',
+      message: `brotli_static ${brotliLine.args.join(' ')} (${where(brotliLine)}) reaches backsoon's form pages: after a form they go out in brotli, unmarked, and take the visitor back as after a GET. Add below backsoon's include: include snippets/backsoon/server/backsoon-brotli.conf;`,
+    });
+  }
+
   // The first error_page for a code wins: an earlier one hides backsoon's.
   const codes: [number, string][] = [
     [502, CRASH_TARGET],
@@ -240,7 +277,7 @@ function checkServer(
     }
   }
 
-  const rootDirective = children(block, 'root').at(-1) ?? httpRoot;
+  const rootDirective = children(block, 'root').at(-1) ?? http.root;
   const rootArg = rootDirective?.args[0] ?? 'html';
   if (rootArg.includes('$')) {
     findings.push({
@@ -251,7 +288,7 @@ function checkServer(
     const root = posix.resolve(options.prefix, rootArg);
     if (!rootDirective)
       findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
-    findings.push(...checkPage(root, maintenance, options.probe));
+    findings.push(...checkPage(root, maintenance, brotliInclude, options.probe));
   }
   return findings;
 }
@@ -299,12 +336,15 @@ export function checkConfig(tree: Directive[], options: CheckOptions): CheckRepo
   const servers: ServerReport[] = [];
   for (const http of children(tree, 'http')) {
     global.push(...checkTokens(http));
-    const httpRoot = children(http.block, 'root').at(-1);
+    const httpSettings = {
+      root: children(http.block, 'root').at(-1),
+      brotli: children(http.block, 'brotli_static').at(-1),
+    };
     for (const server of children(http.block, 'server')) {
       servers.push({
         title: serverTitle(server),
         at: where(server),
-        findings: checkServer(server, httpRoot, settings),
+        findings: checkServer(server, httpSettings, settings),
       });
     }
   }

@@ -19,6 +19,12 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
       'apt-get install libnginx-mod-http-js (Debian loads it from modules-enabled/), or add load_module modules/ngx_http_js_module.so; at the top of nginx.conf',
   },
   {
+    pattern: /unknown directive "brotli_static"/,
+    explain: () =>
+      "server/backsoon-brotli.conf needs nginx's brotli_static module, which is not loaded: " +
+      'apt-get install libnginx-mod-http-brotli-static (Debian loads it from modules-enabled/), or add load_module modules/ngx_http_brotli_static_module.so; at the top of nginx.conf, or leave that include out',
+  },
+  {
     pattern: /unknown "backsoon_staff(?:_ip|_cookie)?" variable/,
     explain: () =>
       'backsoon-maintenance.conf needs the staff file in the http block: cp /etc/nginx/snippets/backsoon/http/backsoon-staff.conf /etc/nginx/conf.d/',

@@ -16,6 +16,8 @@ export const NGINX = process.env.NGINX_BIN ?? 'nginx';
 export const NGINX_MODULES = process.env.NGINX_MODULES ?? '/usr/lib/nginx/modules';
 /** nginx's JavaScript module (njs), from Debian's libnginx-mod-http-js: the hold needs it. */
 export const NJS_MODULE = 'ngx_http_js_module';
+/** nginx's brotli_static, from Debian's libnginx-mod-http-brotli-static: server/backsoon-brotli.conf needs it. */
+export const BROTLI_MODULE = 'ngx_http_brotli_static_module';
 
 /** Whether a dynamic module (by name, as `ngx_http_js_module`) is installed. */
 export function hasModule(name: string): boolean {

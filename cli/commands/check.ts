@@ -13,8 +13,9 @@ Reads nginx's whole configuration (\`nginx -T\`) and reports, server block by
 server block, what would silently fail: a server that passes requests to an
 app without backsoon's include; a location whose own error_page hides
 backsoon's; an earlier error_page for 502, 503 or 504; the page missing
-from the root, or a stale .gz copy of it; a bypass token too long for
-nginx's map; the hold include without nginx's JavaScript module. When nginx
+from the root, or a stale .gz or .br copy of it; brotli_static on where
+backsoon's form pages would get it; a bypass token too long for nginx's
+map; the hold include without nginx's JavaScript module. When nginx
 itself refuses the configuration, says what backsoon's part in it means.
 
 Exits with 0 when nothing is wrong, 1 when something is.
