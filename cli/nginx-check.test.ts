@@ -264,13 +264,11 @@ describe('checkConfig', () => {
         { probe: probeOf(pageAt('/w')) },
       ).servers[0]!.findings.filter((f) => f.level === 'problem');
     const include = 'include snippets/backsoon/server/backsoon-brotli.conf;';
-    expect(report('', 'brotli_static on;')).toMatchObject([
-      {
-        message: expect.stringMatching(
-          /^brotli_static on \(\/e\/nginx\.conf:1\) reaches backsoon's form pages: .* include snippets\/backsoon\/server\/backsoon-brotli\.conf;$/,
-        ),
-      },
-    ]);
+    const found = report('', 'brotli_static on;');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(
+      /^brotli_static on \(\/e\/nginx\.conf:1\) reaches backsoon's form pages: .* include snippets\/backsoon\/server\/backsoon-brotli\.conf;$/,
+    );
     expect(report('brotli_static always;', '')).toHaveLength(1);
     // The server's own off wins over the http block's on; the include makes either safe.
     expect(report('brotli_static on;', 'brotli_static off;')).toEqual([]);
