@@ -9,14 +9,16 @@
  * position is found once; the shortest path through them is searched
  * again and again with each pass's symbol statistics as the next pass's
  * costs; the result is split into blocks where separate Huffman codes pay.
- * zlib's level 9 parses greedily and writes about 3% more here.
+ * On the page: 13,305 bytes, where the zopfli command writes 13,298 and
+ * zlib's level 9 (Node's), which picks its matches as it reads, 13,747.
  *
- * Written here rather than taken from a package: the build runs on the
- * operator's machine (`backsoon build`) with the kit's few build tools
- * and no compiler, and the npm ports of zopfli are native addons or a
- * WebAssembly copy of it, one more dependency for about 400 lines. The
- * output is deterministic (no clock, no randomness but a seeded one), and
- * `optimalGzip` checks every result by inflating it with Node's zlib.
+ * Written here rather than taken from a package: the npm ports of zopfli
+ * are native addons (a compiler, or a binary fetched at install, on the
+ * operator's machine where `backsoon build` runs) or a WebAssembly build of
+ * the C code, one more dependency among the build's peers; this file needs
+ * nothing but Node. The output is deterministic (no clock, no randomness
+ * but a seeded one), and `optimalGzip` checks every result by inflating it
+ * with Node's zlib.
  */
 import { gunzipSync } from 'node:zlib';
 
