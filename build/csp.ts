@@ -25,7 +25,7 @@ export function contentSecurityPolicy(): Plugin {
           if (!/<meta charset="utf-8"\s*\/?>/i.test(html)) {
             this.error(`${asset.fileName}: no <meta charset="utf-8"> to put the Content-Security-Policy after`);
           }
-          asset.source = html.replace(/(<meta charset="utf-8"\s*\/?>)/i, `$1\n    ${meta}`);
+          asset.source = html.replace(/(<meta charset="utf-8"\s*\/?>)/i, `$1${meta}`);
         }
       },
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import en from '../src/i18n/locales/en.js';
-import { pageMarkup, replaceLiteral, rewriteProblems } from './pages.js';
+import { compactMarkup, pageMarkup, replaceLiteral, rewriteProblems, tidyInlined } from './pages.js';
 
 describe('filling the page', () => {
   // `$` in a config string is text, not a replacement pattern (`$&`, `$'` mean something to String.replace).
@@ -35,5 +35,35 @@ describe('the strings nginx and the worker rewrite', () => {
       '`<meta http-equiv="refresh"` occurs 0 times, not once',
     ]);
     expect(rewriteProblems(`${page}<backsoon-page hidden>`)).toEqual(['`<backsoon-page ` occurs 2 times, not once']);
+  });
+});
+
+describe('the built page’s markup', () => {
+  it('drops comments and the whitespace between tags, and keeps what nginx and the worker rewrite', () => {
+    const html = `<head>
+    <meta charset="utf-8" />
+    <!-- Without JavaScript: the classic slow refresh. -->
+    <noscript><meta http-equiv="refresh" content="30" /></noscript>
+    <link
+      rel="icon"
+      href="data:,"
+    />
+  </head>
+  <body>
+    ${pageMarkup('crash', en, {})}
+  </body>`;
+    const compact = compactMarkup(html);
+    expect(compact).toBe(
+      '<head><meta charset="utf-8" /><noscript><meta http-equiv="refresh" content="30" /></noscript><link rel="icon" href="data:," /></head><body><backsoon-page kind="crash"><h1>We’ll be right back</h1><p>The site is restarting or briefly unavailable.</p><p>Reload this page in a little while to try again.</p></backsoon-page></body>',
+    );
+    expect(rewriteProblems(compact)).toEqual([]);
+  });
+
+  it('takes off what the inliner leaves on the inlined script and style', () => {
+    expect(
+      tidyInlined(
+        '<script type="module" crossorigin>let a=1</script><style rel="stylesheet" crossorigin>p{margin:0}\n/*$vite$:1*/</style>',
+      ),
+    ).toBe('<script type="module">let a=1</script><style>p{margin:0}</style>');
   });
 });

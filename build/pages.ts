@@ -57,11 +57,33 @@ export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, 
     kind === 'crash'
       ? [messages.crashTitle, messages.crashReason]
       : [messages.maintenanceTitle, messages.maintenanceReason];
-  return `<backsoon-page ${attributes.join(' ')}>
-      <h1>${escapeHtml(title)}</h1>
-      <p>${escapeHtml(body)}</p>
-      <p>${escapeHtml(messages.noScript)}</p>
-    </backsoon-page>`;
+  return `<backsoon-page ${attributes.join(' ')}><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p><p>${escapeHtml(messages.noScript)}</p></backsoon-page>`;
+}
+
+/**
+ * index.html without what only its readers need: comments, the
+ * whitespace between tags (the page's markup is blocks, whose layout
+ * ignores it) and the line breaks between attributes. Every byte of the
+ * page goes out on every error response.
+ */
+export function compactMarkup(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/>\s+</g, '><')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * The inlined script and styles without what vite-plugin-singlefile leaves
+ * on them from their former <script src> and <link>: `crossorigin` (no
+ * fetch left for it to govern), a <style> with `rel`, and Vite's chunk
+ * marker comment in the CSS.
+ */
+export function tidyInlined(html: string): string {
+  return html
+    .replace(/<script type="module" crossorigin>/g, '<script type="module">')
+    .replace(/<style rel="stylesheet" crossorigin>/g, '<style>')
+    .replace(/\n?\/\*\$vite\$:\d+\*\/<\/style>/g, '</style>');
 }
 
 /** The config's theme as custom properties on :root, the logo included. */
@@ -128,7 +150,7 @@ export function backsoonPages(root = process.cwd()): Plugin {
           ['<!--backsoon:theme-->', themeStyle(config, logo && `${KIT_PATH}${logo}`)],
           ['<!--backsoon:page-->', pageMarkup('crash', messages, config.poll)],
         ];
-        return slots.reduce((page, [slot, value]) => replaceLiteral(page, slot, value), html);
+        return compactMarkup(slots.reduce((page, [slot, value]) => replaceLiteral(page, slot, value), html));
       },
     },
   };
@@ -160,7 +182,8 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
         const messages = messagesFor(config, config.languages[0]!);
         const index = bundle['index.html'];
         if (index?.type !== 'asset') return this.error('index.html is missing from the build');
-        const crash = String(index.source);
+        const crash = tidyInlined(String(index.source));
+        index.source = crash;
         const crashPage = pageMarkup('crash', messages, config.poll);
         const crashTitle = `<title>${escapeHtml(messages.crashTitle)}</title>`;
         if (!crash.includes(crashPage) || !crash.includes(crashTitle))

@@ -264,6 +264,24 @@ describe('backsoon check, on real nginx -T output', () => {
     expect(code).toBe(1);
   });
 
+  it('passes the brotli include with nginx’s brotli_static module, and explains it without the module', async () => {
+    const BROTLI = 'include snippets/backsoon/server/backsoon-brotli.conf;';
+    const withModule = await configure(SERVER(`${BROTLI}\n${APP}`, 'brotli_static on;'), {
+      main: 'load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;',
+    });
+    expect(withModule.ok).toBe(true);
+    const passed = await check(withModule);
+    expect(passed.output).not.toContain('PROBLEM');
+    expect(passed.code).toBe(0);
+
+    const without = await configure(SERVER(`${BROTLI}\n${APP}`));
+    expect(without.ok).toBe(false);
+    const { code, output } = await check(without);
+    expect(output).toMatch(/unknown directive "brotli_static" in \S*backsoon-brotli\.conf/);
+    expect(output).toContain('apt-get install libnginx-mod-http-brotli-static');
+    expect(code).toBe(1);
+  });
+
   it('reads saved nginx -T output with --from, and says when it is not one', async () => {
     const run = await configure(SERVER(APP));
     const saved = join(run.prefix, 'dump.txt');

@@ -248,6 +248,61 @@ describe('checkConfig', () => {
     expect(withProbe.some((f) => f.message.startsWith('no shared probe'))).toBe(false);
   });
 
+  it('fails brotli_static on for a server or its http block, unless backsoon’s brotli include gives the form pages theirs', () => {
+    const brotli = {
+      '/e/snippets/backsoon/server/backsoon-brotli.conf':
+        'location = /__backsoon/_crash-form-br { brotli_static off; }',
+    };
+    const report = (http: string, server: string) =>
+      checkConfig(
+        loadDump(
+          dump(
+            `http { ${http} server { root /w; ${server} include snippets/backsoon/server/backsoon.conf;
+               location / { proxy_pass http://app; } location = /__backsoon/probe { proxy_pass http://app/; } } }`,
+            { ...SNIPPET, ...brotli },
+          ),
+        ),
+        { probe: probeOf(pageAt('/w')) },
+      ).servers[0]!.findings.filter((f) => f.level === 'problem');
+    const include = 'include snippets/backsoon/server/backsoon-brotli.conf;';
+    const found = report('', 'brotli_static on;');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(
+      /^brotli_static on \(\/e\/nginx\.conf:1\) reaches backsoon's form pages: .* include snippets\/backsoon\/server\/backsoon-brotli\.conf;$/,
+    );
+    expect(report('brotli_static always;', '')).toHaveLength(1);
+    // The server's own off wins over the http block's on; the include makes either safe.
+    expect(report('brotli_static on;', 'brotli_static off;')).toEqual([]);
+    expect(report('brotli_static on;', include)).toEqual([]);
+    expect(report('', `brotli_static on; ${include}`)).toEqual([]);
+    expect(report('', '')).toEqual([]);
+  });
+
+  it('fails a .br copy older than its page where the server sends it, and only there', () => {
+    const brotli = {
+      '/e/snippets/backsoon/server/backsoon-brotli.conf': 'location = /__backsoon/_crash-form-br { }',
+    };
+    const files = { ...pageAt('/w'), '/w/__backsoon/index.html.br': 0 };
+    const report = (server: string) =>
+      checkConfig(
+        loadDump(
+          dump(`http { server { root /w; include snippets/backsoon/server/backsoon.conf; ${server} } }`, {
+            ...SNIPPET,
+            ...brotli,
+          }),
+        ),
+        { probe: probeOf(files) },
+      ).servers[0]!.findings.filter((f) => f.level === 'problem');
+    expect(report('include snippets/backsoon/server/backsoon-brotli.conf;')).toEqual([
+      {
+        level: 'problem',
+        message:
+          '/w/__backsoon/index.html.br is older than index.html: browsers get the old page (brotli_static). Run brotli -kf /w/__backsoon/index.html, or delete the .br',
+      },
+    ]);
+    expect(report('')).toEqual([]);
+  });
+
   it('counts a js_import of backsoon’s hold script as the hold include', () => {
     const tree = loadDump(dump('http { js_import hold from /etc/nginx/snippets/backsoon/njs/hold.js; server { } }'));
     expect(checkConfig(tree, { probe: probeOf({}) }).global[0]!.message).toContain('the hold include is used');

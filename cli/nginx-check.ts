@@ -58,6 +58,11 @@ const isCrashLine = (d: Directive): boolean => d.args.at(-1) === CRASH_TARGET ||
 const CRASH_FILES = ['index.html', 'outage.json', 'outage.txt'];
 /** Besides those, for server/backsoon-maintenance.conf. */
 const MAINTENANCE_FILES = ['maintenance.html'];
+/**
+ * A location of server/backsoon-brotli.conf: the form variants go there,
+ * with brotli_static off, once it is included.
+ */
+const BROTLI_FORM_LOCATION = '/__backsoon/_crash-form-br';
 /** The shape of a token the secret link accepts (http/backsoon-maintenance.conf). */
 const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH.min},${TOKEN_LENGTH.max}}$`);
 /**
@@ -118,7 +123,12 @@ function holdUses(tree: Directive[]): Directive[] {
   return uses;
 }
 
-function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['probe']): Finding[] {
+/**
+ * The page's files under `root`, and the precompressed copies nginx sends
+ * in their place: the .gz always (gzip_static), the .br when `brotli` (the
+ * server sends it, server/backsoon-brotli.conf).
+ */
+function checkPage(root: string, withMaintenance: boolean, brotli: boolean, probe: CheckOptions['probe']): Finding[] {
   const folder = posix.join(root, KIT_FOLDER);
   const findings: Finding[] = [];
   const files = [...CRASH_FILES, ...(withMaintenance ? MAINTENANCE_FILES : [])];
@@ -129,14 +139,20 @@ function checkPage(root: string, withMaintenance: boolean, probe: CheckOptions['
       message: `the page is missing from ${folder}/ (${missing.join(', ')}): visitors get nginx's stock error page. Install it: backsoon install --root ${root}`,
     });
   }
+  const copies = [
+    { suffix: '.gz', module: 'gzip_static', remake: 'gzip -kf9' },
+    ...(brotli ? [{ suffix: '.br', module: 'brotli_static', remake: 'brotli -kf' }] : []),
+  ];
   for (const name of files) {
     const page = probe(posix.join(folder, name));
-    const gz = probe(posix.join(folder, `${name}.gz`));
-    if (page && gz && gz.mtimeMs < page.mtimeMs) {
-      findings.push({
-        level: 'problem',
-        message: `${folder}/${name}.gz is older than ${name}: browsers get the old page (gzip_static). Run gzip -kf9 ${folder}/${name}, or delete the .gz`,
-      });
+    for (const { suffix, module, remake } of copies) {
+      const copy = probe(posix.join(folder, `${name}${suffix}`));
+      if (page && copy && copy.mtimeMs < page.mtimeMs) {
+        findings.push({
+          level: 'problem',
+          message: `${folder}/${name}${suffix} is older than ${name}: browsers get the old page (${module}). Run ${remake} ${folder}/${name}, or delete the ${suffix}`,
+        });
+      }
     }
   }
   if (findings.length === 0) findings.push({ level: 'ok', message: `the page is in ${folder}/` });
@@ -213,6 +229,15 @@ function hasProbe(block: Directive[]): boolean {
   return found;
 }
 
+/** Whether a server block has server/backsoon-brotli.conf's locations. */
+function hasBrotliInclude(block: Directive[]): boolean {
+  let found = false;
+  walk(block, (d) => {
+    if (d.name === 'location' && d.args.at(-1) === BROTLI_FORM_LOCATION) found = true;
+  });
+  return found;
+}
+
 function checkServer(
   server: Directive,
   http: Directive,
@@ -269,6 +294,18 @@ function checkServer(
     findings.push({
       level: 'note',
       message: `no shared probe (location = ${PATHS.probe}): each waiting visitor's checks go to the app, which is fine for a few but not for thousands at once. See "At scale" in the README (http/backsoon-probe.conf, location/backsoon-probe.conf)`,
+    });
+  }
+
+  // brotli_static on for the whole server reaches backsoon.conf's form
+  // locations, which sub_filter must mark: an unmarked page takes the
+  // visitor back after a form as after a GET.
+  const brotliInclude = hasBrotliInclude(block);
+  const brotliLine = children(block, 'brotli_static').at(-1) ?? children(http.block, 'brotli_static').at(-1);
+  if (brotliLine && brotliLine.args[0] !== 'off' && !brotliInclude) {
+    findings.push({
+      level: 'problem',
+      message: `brotli_static ${brotliLine.args.join(' ')} (${where(brotliLine)}) reaches backsoon's form pages: after a form they go out in brotli, unmarked, and take the visitor back as after a GET. Add below backsoon's include: include snippets/backsoon/server/backsoon-brotli.conf;`,
     });
   }
 
@@ -338,7 +375,7 @@ function checkServer(
     const root = posix.resolve(options.prefix, rootArg);
     if (!rootDirective)
       findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
-    findings.push(...checkPage(root, maintenance, options.probe));
+    findings.push(...checkPage(root, maintenance, brotliInclude, options.probe));
     const flag = posix.join(root, PATHS.maintenanceFlag);
     if (!maintenance && options.probe(flag)) {
       findings.push({

@@ -21,6 +21,12 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
       'apt-get install libnginx-mod-http-js (Debian loads it from modules-enabled/), or add load_module modules/ngx_http_js_module.so; at the top of nginx.conf',
   },
   {
+    pattern: /unknown directive "brotli_static"/,
+    explain: () =>
+      "server/backsoon-brotli.conf needs nginx's brotli_static module, which is not loaded: " +
+      'apt-get install libnginx-mod-http-brotli-static (Debian loads it from modules-enabled/), or add load_module modules/ngx_http_brotli_static_module.so; at the top of nginx.conf, or leave that include out',
+  },
+  {
     // The staff file's variables (and its half's, which it includes): backsoon-maintenance.conf and the Cookie line read them.
     pattern:
       /unknown "(backsoon_staff(?:_ip|_token)?|backsoon_token|backsoon_app_cookie|backsoon_bypass_cookie)" variable/,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { DemoApp } from '../test-support/app.js';
 import { REPO } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
@@ -171,6 +171,7 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
         const text = (await readFile(file, 'utf8')).replace('<head>', `<head>${NEW_BUILD}`);
         await writeFile(file, text);
         await writeFile(`${file}.gz`, gzipSync(text, { level: 9 }));
+        await writeFile(`${file}.br`, brotliCompressSync(text));
       }
       const fresh = await readFile(join(sandbox.checkout, 'dist/maintenance.html'), 'utf8');
 

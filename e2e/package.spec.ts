@@ -134,7 +134,9 @@ test('npm pack: the built page, every server’s snippets and the command, nothi
       /\.test\.ts$|^(e2e|bench|docs|node_modules)\/|^(scripts|test-support)\/|^cli\/(?!dist\/)/.test(f),
     ),
   ).toEqual([]);
-  expect(packed.size).toBeLessThan(200 * 1024);
+  // 216 KB when last measured; the pages' .gz and .br copies (51 KB, already
+  // compressed) are a quarter of it.
+  expect(packed.size).toBeLessThan(240 * 1024);
 
   const site = await installPackage();
   expect((await readdir(join(site, 'node_modules'))).filter((name) => !name.startsWith('.'))).toEqual(['backsoon']);

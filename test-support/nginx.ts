@@ -17,6 +17,8 @@ export const NGINX = process.env.NGINX_BIN ?? 'nginx';
 export const NGINX_MODULES = process.env.NGINX_MODULES ?? '/usr/lib/nginx/modules';
 /** nginx's JavaScript module (njs), from Debian's libnginx-mod-http-js: the hold needs it. */
 export const NJS_MODULE = 'ngx_http_js_module';
+/** nginx's brotli_static, from Debian's libnginx-mod-http-brotli-static: server/backsoon-brotli.conf needs it. */
+export const BROTLI_MODULE = 'ngx_http_brotli_static_module';
 
 /** Whether a dynamic module (by name, as `ngx_http_js_module`) is installed. */
 export function hasModule(name: string): boolean {
@@ -297,8 +299,9 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     for (const name of ['index.html', 'maintenance.html']) {
       const pagePath = join(root, KIT_FOLDER, name);
       const edited = options.page(await readFile(pagePath, 'utf8'));
-      // The precompressed copy would be stale after an edit: drop it.
+      // The precompressed copies would be stale after an edit: drop them.
       await rm(`${pagePath}.gz`, { force: true });
+      await rm(`${pagePath}.br`, { force: true });
       if (edited === null) await rm(pagePath);
       else await writeFile(pagePath, edited);
     }

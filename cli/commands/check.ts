@@ -20,11 +20,12 @@ Reads nginx's whole configuration (\`nginx -T\`) and reports, server block by
 server block, what would silently fail: a server that passes requests to an
 app without backsoon's include; a location whose own error_page hides
 backsoon's; an earlier error_page for 502, 503 or 504; the page missing
-from the root, or a stale .gz copy of it; the hold include without nginx's
+from the root, or a stale .gz or .br copy of it; brotli_static on where
+backsoon's form pages would get it; the hold include without nginx's
 JavaScript module. With planned maintenance: a location that gives the app
 the visitor's Cookie header, bypass cookie included (its effective
 proxy_set_header Cookie, or HTTP_COOKIE param, is not $backsoon_app_cookie);
-a staff token line not of the form "~^<token>$" 1;; maintenance.on set
+a staff token line not of the form "~^<token>\\z" 1;; maintenance.on set
 where the server block has no maintenance include. When nginx itself
 refuses the configuration, says what backsoon's part in it means.
 

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
 import {
   announcement,
@@ -37,6 +36,19 @@ type PollOptionProperties = { [K in keyof typeof POLL_OPTIONS]?: number | null }
 const pollOptionProperties: PropertyDeclarations = Object.fromEntries(
   POLL_OPTION_NAMES.map((name) => [name, { type: Number, attribute: attributeName(name) }]),
 );
+
+/**
+ * The element's reactive properties: the three below, then one per poll
+ * option. Declared here rather than with Lit's decorators, whose helpers
+ * (the TypeScript `__decorate` shim and `lit/decorators.js`) cost about
+ * 0.7 KB gzip on every error response for what this table says.
+ */
+const properties: PropertyDeclarations = {
+  kind: {},
+  requestMethod: { attribute: 'request-method' },
+  formSent: { attribute: 'form-sent' },
+  ...pollOptionProperties,
+};
 
 // Declares the properties that `static properties` creates: merging an
 // interface into the class is how TypeScript learns of them without a
@@ -86,58 +98,58 @@ export interface BacksoonPage extends PollOptionProperties {}
  * @cssprop --backsoon-logo - the logo, as `url(…)`
  * @cssprop --backsoon-logo-height - the logo's height (0 hides it)
  */
-@customElement('backsoon-page')
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class BacksoonPage extends LitElement {
   static override styles = styles;
-  static override properties = pollOptionProperties;
+  static override properties = properties;
 
   /** Why the page is shown: `crash` (502/504) or `maintenance` (503). Set by the build's page variants. */
-  @property() kind: 'crash' | 'maintenance' = 'crash';
+  kind: 'crash' | 'maintenance' = 'crash';
   /** The method of the request nginx could not pass on; set by nginx on form submissions. */
-  @property({ attribute: 'request-method' }) requestMethod = 'GET';
+  requestMethod = 'GET';
   /**
    * Whether a form may have reached the app, set by nginx with
    * `request-method`: "no" (nothing reached it: safe to send again) or
    * "maybe" (the app stopped answering after nginx passed the form on).
    * Anything else counts as "maybe" (see `formState`).
    */
-  @property({ attribute: 'form-sent' }) formSent?: string;
+  formSent?: string;
 
   /** The options `pollOptions()` resolved last, and the properties they came from. */
-  private resolvedOptions: { given: Partial<PollOptions>; options: PollOptions } | undefined;
-  private copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
+  #resolvedOptions: { given: Partial<PollOptions>; options: PollOptions } | undefined;
+  #copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
   /** Settles once the visitor's language is known; the first render waits for it. */
-  private readonly copyReady: Promise<void> = this.chooseCopy();
-  private readonly poll = new PollController(this, () => ({
-    options: this.pollOptions(),
+  readonly #copyReady: Promise<void> = this.#chooseCopy();
+  readonly #poll = new PollController(this, () => ({
+    options: this.#pollOptions(),
     kind: this.kind === 'maintenance' ? 'maintenance' : 'crash',
-    unsent: this.form !== 'none',
+    unsent: this.#form !== 'none',
   }));
 
   protected override async scheduleUpdate(): Promise<void> {
-    await this.copyReady;
+    await this.#copyReady;
     await super.scheduleUpdate();
   }
 
   override render() {
-    const snapshot = this.poll.snapshot;
-    const now = this.poll.now();
-    const kind = this.shownKind;
-    const form = this.form;
+    const snapshot = this.#poll.snapshot;
+    const now = this.#poll.now();
+    const kind = this.#shownKind;
+    const form = this.#form;
     const back = snapshot.state === 'back';
-    const until = kind === 'maintenance' && !back ? this.poll.info.until : undefined;
-    const operatorMessage = kind === 'maintenance' && !back ? messageFor(this.poll.info, this.copy.locale) : undefined;
-    const body = bodyText(snapshot.state, kind, form, this.copy);
-    const notice = formNotice(snapshot.state, form, this.copy);
-    const status = statusLine(snapshot, now, this.copy, form);
+    const until = kind === 'maintenance' && !back ? this.#poll.info.until : undefined;
+    const operatorMessage =
+      kind === 'maintenance' && !back ? messageFor(this.#poll.info, this.#copy.locale) : undefined;
+    const body = bodyText(snapshot.state, kind, form, this.#copy);
+    const notice = formNotice(snapshot.state, form, this.#copy);
+    const status = statusLine(snapshot, now, this.#copy, form);
     const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (back && form === 'none');
     return html`
-      <div class="card" part="card" lang=${this.copy.locale}>
+      <div class="card" part="card" lang=${this.#copy.locale}>
         <div class="logo" part="logo"></div>
-        <h1>${heading(snapshot.state, kind, this.copy)}</h1>
+        <h1>${heading(snapshot.state, kind, this.#copy)}</h1>
         ${body === undefined ? nothing : html`<p class="message">${body}</p>`}
-        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
+        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.#copy)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
         ${notice === undefined ? nothing : html`<p class="notice" part="notice">${notice}</p>`}
         ${
@@ -148,15 +160,15 @@ export class BacksoonPage extends LitElement {
                 <span>${status}</span>
               </p>`
         }
-        <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, form)}</p>
-        <div class="actions">${this.renderActions()}</div>
+        <p class="visually-hidden" role="status">${announcement(snapshot, this.#copy, form)}</p>
+        <div class="actions">${this.#renderActions()}</div>
       </div>
     `;
   }
 
   override updated(): void {
-    document.documentElement.lang = this.copy.locale;
-    document.title = heading(this.poll.snapshot.state, this.shownKind, this.copy);
+    document.documentElement.lang = this.#copy.locale;
+    document.title = heading(this.#poll.snapshot.state, this.#shownKind, this.#copy);
   }
 
   /**
@@ -164,48 +176,48 @@ export class BacksoonPage extends LitElement {
    * label and action change (so keyboard focus stays on it when "Try now"
    * turns into "Try again"); the secondary one comes and goes.
    */
-  private renderActions() {
-    const m = this.copy.messages;
-    const state = this.poll.snapshot.state;
-    if (state === 'back' && this.form === 'none') return nothing;
+  #renderActions() {
+    const m = this.#copy.messages;
+    const state = this.#poll.snapshot.state;
+    if (state === 'back' && this.#form === 'none') return nothing;
     const [label, action, secondary] =
       state === 'back'
         ? [
             m.backToForm,
-            this.onBackToForm,
-            html`<button type="button" part="button" class="secondary" @click=${this.onReload}>
+            this.#onBackToForm,
+            html`<button type="button" part="button" class="secondary" @click=${this.#onReload}>
               ${m.reloadPage}
             </button>`,
           ]
         : state === 'gave-up'
-          ? [m.tryAgain, this.onCheckNow, nothing]
+          ? [m.tryAgain, this.#onCheckNow, nothing]
           : state === 'stopped'
-            ? [m.resume, this.onCheckNow, nothing]
+            ? [m.resume, this.#onCheckNow, nothing]
             : [
                 m.tryNow,
-                this.onCheckNow,
-                html`<button type="button" part="button" class="secondary" @click=${this.onStop}>${m.stop}</button>`,
+                this.#onCheckNow,
+                html`<button type="button" part="button" class="secondary" @click=${this.#onStop}>${m.stop}</button>`,
               ];
     return html`<button type="button" part="button primary" @click=${action}>${label}</button>${secondary}`;
   }
 
   /** Maintenance or crash as served, or as the last check found it (a crash can turn into maintenance and back). */
-  private get shownKind(): PageKind {
-    const seen = this.poll.snapshot.kind;
+  get #shownKind(): PageKind {
+    const seen = this.#poll.snapshot.kind;
     return (seen === 'crash' || seen === 'maintenance' ? seen : this.kind) === 'maintenance' ? 'maintenance' : 'crash';
   }
 
   /** What became of the request that met the outage, from nginx's marks. */
-  private get form(): FormState {
+  get #form(): FormState {
     return formState(this.requestMethod, this.formSent);
   }
 
   /** Picks the visitor's language among the shipped ones and loads its strings if they are not the default's. */
-  private async chooseCopy(): Promise<void> {
+  async #chooseCopy(): Promise<void> {
     const locale = pickLocale(navigator.languages ?? [navigator.language], available, defaultLocale);
     if (locale === defaultLocale) return;
     const messages = await loadMessages(locale, defaultMessages);
-    if (messages) this.copy = { ...this.copy, locale, messages };
+    if (messages) this.#copy = { ...this.#copy, locale, messages };
   }
 
   /**
@@ -213,13 +225,13 @@ export class BacksoonPage extends LitElement {
    * each check and each wait. Resolved again only when a property changed,
    * so an invalid value is reported once.
    */
-  private pollOptions(): PollOptions {
+  #pollOptions(): PollOptions {
     const given: Partial<PollOptions> = {};
     for (const name of POLL_OPTION_NAMES) {
       const value = this[name];
       if (value !== undefined && value !== null) given[name] = value;
     }
-    const last = this.resolvedOptions;
+    const last = this.#resolvedOptions;
     if (last && POLL_OPTION_NAMES.every((name) => Object.is(last.given[name], given[name]))) return last.options;
     let options: PollOptions;
     try {
@@ -228,29 +240,31 @@ export class BacksoonPage extends LitElement {
       console.error(error instanceof Error ? error.message : error, '— using the defaults');
       options = DEFAULT_POLL_OPTIONS;
     }
-    this.resolvedOptions = { given, options };
+    this.#resolvedOptions = { given, options };
     return options;
   }
 
-  private onCheckNow(): void {
-    this.poll.checkNow();
+  #onCheckNow(): void {
+    this.#poll.checkNow();
   }
 
   /** The stop button goes away with the checks: the focus moves to "Resume checking". */
-  private async onStop(): Promise<void> {
-    this.poll.stopChecking();
+  async #onStop(): Promise<void> {
+    this.#poll.stopChecking();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>('button')?.focus();
   }
 
-  private onBackToForm(): void {
+  #onBackToForm(): void {
     history.back();
   }
 
-  private onReload(): void {
+  #onReload(): void {
     reloadAsGet(location);
   }
 }
+
+customElements.define('backsoon-page', BacksoonPage);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -81,34 +81,37 @@ export function deadline(outer: AbortSignal, timeout: number): { signal: AbortSi
  *    and goes back without asking for a turn.
  */
 export class AppCheck {
-  private probe: 'unknown' | 'present' | 'absent' = 'unknown';
-  private waitingTurn = false;
+  #probe: 'unknown' | 'present' | 'absent' = 'unknown';
+  #waitingTurn = false;
 
   /**
    * @param pageUrl the page's own URL, asked when the server has no probe
    * @param wantsTurn whether the visitor goes back by itself once the app
    *   answers (false for a lost form: it never navigates, so it takes no turn)
    */
-  constructor(
-    private readonly pageUrl: string,
-    private readonly wantsTurn: boolean,
-  ) {}
+  readonly #pageUrl: string;
+  readonly #wantsTurn: boolean;
 
-  async run(options: CheckOptions): Promise<Verdict> {
-    if (this.probe !== 'absent') {
-      const first = await this.ask(this.waitingTurn ? PATHS.admit : PATHS.probe, options);
-      if (first !== 'no-probe') {
-        this.probe = 'present';
-        if (first.down || first.admitted || !this.wantsTurn) return this.settle(first);
-        const turn = await this.ask(PATHS.admit, options);
-        return this.settle(turn === 'no-probe' ? UNREACHABLE : turn);
-      }
-      this.probe = 'absent';
-    }
-    return checkUrl(this.pageUrl, options);
+  constructor(pageUrl: string, wantsTurn: boolean) {
+    this.#pageUrl = pageUrl;
+    this.#wantsTurn = wantsTurn;
   }
 
-  private async ask(url: string, options: CheckOptions): Promise<Verdict | 'no-probe'> {
+  async run(options: CheckOptions): Promise<Verdict> {
+    if (this.#probe !== 'absent') {
+      const first = await this.#ask(this.#waitingTurn ? PATHS.admit : PATHS.probe, options);
+      if (first !== 'no-probe') {
+        this.#probe = 'present';
+        if (first.down || first.admitted || !this.#wantsTurn) return this.#settle(first);
+        const turn = await this.#ask(PATHS.admit, options);
+        return this.#settle(turn === 'no-probe' ? UNREACHABLE : turn);
+      }
+      this.#probe = 'absent';
+    }
+    return checkUrl(this.#pageUrl, options);
+  }
+
+  async #ask(url: string, options: CheckOptions): Promise<Verdict | 'no-probe'> {
     const response = await head(url, options);
     if (!response) return UNREACHABLE;
     const verdict = probeVerdict(response, options.now());
@@ -117,8 +120,8 @@ export class AppCheck {
     return url === PATHS.admit ? { down: false, admitted: true } : verdict;
   }
 
-  private settle(verdict: Verdict): Verdict {
-    this.waitingTurn = verdict.down && verdict.kind === 'busy';
+  #settle(verdict: Verdict): Verdict {
+    this.#waitingTurn = verdict.down && verdict.kind === 'busy';
     return verdict;
   }
 }

@@ -76,30 +76,37 @@ export class PollController implements ReactiveController {
   /** The operator's word on planned maintenance, once read. */
   info: MaintenanceInfo = {};
 
-  private poller: Poller | undefined;
-  private environment: PollEnvironment | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
-  private infoAbort: AbortController | undefined;
-  private infoReadAt = Number.NEGATIVE_INFINITY;
+  #poller: Poller | undefined;
+  #environment: PollEnvironment | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #infoAbort: AbortController | undefined;
+  #infoReadAt = Number.NEGATIVE_INFINITY;
+
+  readonly #host: ReactiveControllerHost & EventTarget;
+  readonly #setup: () => PollSetup;
+  readonly #env: () => PollEnvironment;
 
   constructor(
-    private readonly host: ReactiveControllerHost & EventTarget,
-    private readonly setup: () => PollSetup,
-    private readonly env: () => PollEnvironment = browserEnvironment,
+    host: ReactiveControllerHost & EventTarget,
+    setup: () => PollSetup,
+    env: () => PollEnvironment = browserEnvironment,
   ) {
+    this.#host = host;
+    this.#setup = setup;
+    this.#env = env;
     host.addController(this);
   }
 
   hostConnected(): void {
-    const env = (this.environment = this.env());
-    const { kind, unsent } = this.setup();
+    const env = (this.#environment = this.#env());
+    const { kind, unsent } = this.#setup();
     const url = env.location.href;
     const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
-    this.infoAbort = new AbortController();
-    if (kind === 'maintenance') void this.readInfo(env, this.infoAbort.signal);
+    this.#infoAbort = new AbortController();
+    if (kind === 'maintenance') void this.#readInfo(env, this.#infoAbort.signal);
     const appCheck = new AppCheck(url, !unsent);
-    this.poller = new Poller({
-      options: () => this.setup().options,
+    this.#poller = new Poller({
+      options: () => this.#setup().options,
       bounces,
       autoReturn: !unsent,
       now: env.now,
@@ -110,76 +117,76 @@ export class PollController implements ReactiveController {
       // One deadline for the whole check, the maintenance.json read included:
       // nothing in it may outlive `timeout`.
       check: async (signal) => {
-        const limit = deadline(signal, this.setup().options.timeout);
+        const limit = deadline(signal, this.#setup().options.timeout);
         try {
           const verdict = await appCheck.run({ signal: limit.signal, now: env.now, fetch: env.fetch });
-          if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.infoReadAt >= INFO_REFRESH) {
-            await this.readInfo(env, limit.signal);
+          if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.#infoReadAt >= INFO_REFRESH) {
+            await this.#readInfo(env, limit.signal);
           }
           return verdict;
         } finally {
           limit.clear();
         }
       },
-      onChange: (snapshot) => this.update(snapshot),
-      emit: (name, snapshot) => this.dispatch(name, snapshot),
+      onChange: (snapshot) => this.#update(snapshot),
+      emit: (name, snapshot) => this.#dispatch(name, snapshot),
       returnToApp: () => {
         writeReturnRecord(env.storage, { url, at: env.now(), bounces });
         returnToUrl(env.location);
       },
     });
-    this.poller.start();
+    this.#poller.start();
   }
 
   hostDisconnected(): void {
-    this.poller?.stop();
-    this.poller = undefined;
-    this.infoAbort?.abort();
-    this.infoAbort = undefined;
-    this.setTicking(false);
+    this.#poller?.stop();
+    this.#poller = undefined;
+    this.#infoAbort?.abort();
+    this.#infoAbort = undefined;
+    this.#setTicking(false);
   }
 
   /** The environment's clock, for the countdown. */
   now(): number {
-    return (this.environment ?? this.env()).now();
+    return (this.#environment ?? this.#env()).now();
   }
 
   /** "Try now", "Try again" and "Resume checking". */
   checkNow(): void {
-    this.poller?.checkNow();
+    this.#poller?.checkNow();
   }
 
   /** "Stop checking". */
   stopChecking(): void {
-    this.poller?.stopChecking();
+    this.#poller?.stopChecking();
   }
 
-  private async readInfo(env: PollEnvironment, signal: AbortSignal): Promise<void> {
-    this.infoReadAt = env.now();
+  async #readInfo(env: PollEnvironment, signal: AbortSignal): Promise<void> {
+    this.#infoReadAt = env.now();
     const info = await fetchMaintenanceInfo(env.fetch, env.now, signal);
     if (signal.aborted) return;
     this.info = info;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private update(snapshot: PollSnapshot): void {
+  #update(snapshot: PollSnapshot): void {
     this.snapshot = snapshot;
-    this.setTicking(snapshot.state === 'waiting');
-    this.host.requestUpdate();
+    this.#setTicking(snapshot.state === 'waiting');
+    this.#host.requestUpdate();
   }
 
-  private setTicking(on: boolean): void {
-    if (on && this.ticker === undefined) {
-      this.ticker = setInterval(() => this.host.requestUpdate(), TICK);
-    } else if (!on && this.ticker !== undefined) {
-      clearInterval(this.ticker);
-      this.ticker = undefined;
+  #setTicking(on: boolean): void {
+    if (on && this.#ticker === undefined) {
+      this.#ticker = setInterval(() => this.#host.requestUpdate(), TICK);
+    } else if (!on && this.#ticker !== undefined) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
     }
   }
 
-  private dispatch(name: PollEventName, snapshot: PollSnapshot): boolean {
+  #dispatch(name: PollEventName, snapshot: PollSnapshot): boolean {
     const detail: PollEventDetail = { attempt: snapshot.attempt, elapsed: snapshot.elapsed };
-    return this.host.dispatchEvent(
+    return this.#host.dispatchEvent(
       new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: name === 'backsoon-back' }),
     );
   }

@@ -72,43 +72,47 @@ export interface PollerDeps {
  * that start added.
  */
 export class Poller {
-  private state: PollState = 'idle';
-  private attempt = 0;
-  private step = 0;
-  private startedAt = 0;
-  private nextCheckAt: number | undefined;
-  private kind: OutageKind | undefined;
-  private retryAfter: number | undefined;
-  private shared = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private inFlight: AbortController | undefined;
+  #state: PollState = 'idle';
+  #attempt = 0;
+  #step = 0;
+  #startedAt = 0;
+  #nextCheckAt: number | undefined;
+  #kind: OutageKind | undefined;
+  #retryAfter: number | undefined;
+  #shared = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inFlight: AbortController | undefined;
 
-  constructor(private readonly deps: PollerDeps) {}
+  readonly #deps: PollerDeps;
+
+  constructor(deps: PollerDeps) {
+    this.#deps = deps;
+  }
 
   get snapshot(): PollSnapshot {
     return {
-      state: this.state,
-      attempt: this.attempt,
-      elapsed: this.state === 'idle' ? 0 : this.deps.now() - this.startedAt,
-      nextCheckAt: this.nextCheckAt,
-      kind: this.kind,
+      state: this.#state,
+      attempt: this.#attempt,
+      elapsed: this.#state === 'idle' ? 0 : this.#deps.now() - this.#startedAt,
+      nextCheckAt: this.#nextCheckAt,
+      kind: this.#kind,
     };
   }
 
   start(): void {
-    if (this.state !== 'idle') return;
-    this.deps.visibility.addEventListener('visibilitychange', this.onVisibilityChange);
-    this.deps.network.addEventListener('online', this.onOnline);
-    this.restartBudget();
-    if (this.deps.visibility.hidden) this.setState('paused');
-    else this.scheduleNext();
+    if (this.#state !== 'idle') return;
+    this.#deps.visibility.addEventListener('visibilitychange', this.#onVisibilityChange);
+    this.#deps.network.addEventListener('online', this.#onOnline);
+    this.#restartBudget();
+    if (this.#deps.visibility.hidden) this.#setState('paused');
+    else this.#scheduleNext();
   }
 
   stop(): void {
-    this.deps.visibility.removeEventListener('visibilitychange', this.onVisibilityChange);
-    this.deps.network.removeEventListener('online', this.onOnline);
-    this.cancelPending();
-    this.state = 'idle';
+    this.#deps.visibility.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    this.#deps.network.removeEventListener('online', this.#onOnline);
+    this.#cancelPending();
+    this.#state = 'idle';
   }
 
   /**
@@ -117,9 +121,9 @@ export class Poller {
    * this starts a fresh round with a fresh budget.
    */
   checkNow(): void {
-    if (this.state === 'idle' || this.state === 'checking' || this.state === 'back') return;
-    if (this.state === 'gave-up' || this.state === 'stopped') this.restartBudget();
-    void this.runCheck(true);
+    if (this.#state === 'idle' || this.#state === 'checking' || this.#state === 'back') return;
+    if (this.#state === 'gave-up' || this.#state === 'stopped') this.#restartBudget();
+    void this.#runCheck(true);
   }
 
   /**
@@ -127,101 +131,101 @@ export class Poller {
    * no more checks, and so no automatic return, until `checkNow()`.
    */
   stopChecking(): void {
-    if (this.state === 'idle' || this.state === 'back') return;
-    this.cancelPending();
-    this.setState('stopped');
+    if (this.#state === 'idle' || this.#state === 'back') return;
+    this.#cancelPending();
+    this.#setState('stopped');
   }
 
-  private restartBudget(): void {
-    this.startedAt = this.deps.now();
-    this.attempt = 0;
-    this.step = 0;
+  #restartBudget(): void {
+    this.#startedAt = this.#deps.now();
+    this.#attempt = 0;
+    this.#step = 0;
   }
 
-  private readonly onVisibilityChange = (): void => {
-    if (this.deps.visibility.hidden) {
-      if (this.state === 'waiting' || this.state === 'checking') {
-        this.cancelPending();
-        this.setState('paused');
+  readonly #onVisibilityChange = (): void => {
+    if (this.#deps.visibility.hidden) {
+      if (this.#state === 'waiting' || this.#state === 'checking') {
+        this.#cancelPending();
+        this.#setState('paused');
       }
-    } else if (this.state === 'paused') {
-      void this.runCheck();
+    } else if (this.#state === 'paused') {
+      void this.#runCheck();
     }
   };
 
-  private readonly onOnline = (): void => {
-    if (this.state === 'waiting') void this.runCheck();
+  readonly #onOnline = (): void => {
+    if (this.#state === 'waiting') void this.#runCheck();
   };
 
   /** @param asked the visitor asked for this check: no return spread then. */
-  private async runCheck(asked = false): Promise<void> {
-    this.cancelPending();
-    this.attempt += 1;
-    this.setState('checking');
-    this.deps.emit('backsoon-attempt', this.snapshot);
+  async #runCheck(asked = false): Promise<void> {
+    this.#cancelPending();
+    this.#attempt += 1;
+    this.#setState('checking');
+    this.#deps.emit('backsoon-attempt', this.snapshot);
     const abort = new AbortController();
-    this.inFlight = abort;
+    this.#inFlight = abort;
     // A check that throws must not leave the page at "Checking now".
-    const verdict = await this.deps.check(abort.signal).catch((): Verdict => UNREACHABLE);
-    if (this.inFlight !== abort) return; // stopped, paused or superseded meanwhile
-    this.inFlight = undefined;
+    const verdict = await this.#deps.check(abort.signal).catch((): Verdict => UNREACHABLE);
+    if (this.#inFlight !== abort) return; // stopped, paused or superseded meanwhile
+    this.#inFlight = undefined;
     if (!verdict.down) {
-      this.setState('back');
-      if (this.deps.emit('backsoon-back', this.snapshot) && this.deps.autoReturn) {
+      this.#setState('back');
+      if (this.#deps.emit('backsoon-back', this.snapshot) && this.#deps.autoReturn) {
         // A visitor given its turn by nginx's admission goes now: the turn is for now.
         const delay =
           asked || verdict.admitted
             ? 0
-            : returnDelay(this.deps.now() - this.startedAt, this.deps.options(), this.deps.random);
-        if (delay === 0) this.deps.returnToApp();
-        else this.timer = setTimeout(() => this.deps.returnToApp(), delay);
+            : returnDelay(this.#deps.now() - this.#startedAt, this.#deps.options(), this.#deps.random);
+        if (delay === 0) this.#deps.returnToApp();
+        else this.#timer = setTimeout(() => this.#deps.returnToApp(), delay);
       }
       return;
     }
-    this.kind = verdict.kind;
-    this.retryAfter = verdict.retryAfter;
-    this.shared = verdict.shared === true;
-    const elapsed = this.deps.now() - this.startedAt;
-    if (shouldGiveUp(this.attempt, elapsed, this.deps.options())) {
-      this.setState('gave-up');
-      this.deps.emit('backsoon-give-up', this.snapshot);
+    this.#kind = verdict.kind;
+    this.#retryAfter = verdict.retryAfter;
+    this.#shared = verdict.shared === true;
+    const elapsed = this.#deps.now() - this.#startedAt;
+    if (shouldGiveUp(this.#attempt, elapsed, this.#deps.options())) {
+      this.#setState('gave-up');
+      this.#deps.emit('backsoon-give-up', this.snapshot);
       return;
     }
-    this.scheduleNext();
+    this.#scheduleNext();
   }
 
-  private scheduleNext(): void {
-    const now = this.deps.now();
-    const until = this.deps.until();
+  #scheduleNext(): void {
+    const now = this.#deps.now();
+    const until = this.#deps.until();
     const plan = planWait(
       {
-        elapsed: now - this.startedAt,
-        step: this.step,
-        bounces: this.deps.bounces,
-        retryAfter: this.retryAfter,
+        elapsed: now - this.#startedAt,
+        step: this.#step,
+        bounces: this.#deps.bounces,
+        retryAfter: this.#retryAfter,
         untilIn: until === undefined ? undefined : until - now,
-        busy: this.kind === 'busy',
-        shared: this.shared,
+        busy: this.#kind === 'busy',
+        shared: this.#shared,
       },
-      this.deps.options(),
-      this.deps.random,
+      this.#deps.options(),
+      this.#deps.random,
     );
-    if (plan.advances) this.step += 1;
-    this.nextCheckAt = now + plan.delay;
-    this.timer = setTimeout(() => void this.runCheck(), plan.delay);
-    this.setState('waiting');
+    if (plan.advances) this.#step += 1;
+    this.#nextCheckAt = now + plan.delay;
+    this.#timer = setTimeout(() => void this.#runCheck(), plan.delay);
+    this.#setState('waiting');
   }
 
-  private cancelPending(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.nextCheckAt = undefined;
-    this.inFlight?.abort();
-    this.inFlight = undefined;
+  #cancelPending(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#nextCheckAt = undefined;
+    this.#inFlight?.abort();
+    this.#inFlight = undefined;
   }
 
-  private setState(state: PollState): void {
-    this.state = state;
-    this.deps.onChange(this.snapshot);
+  #setState(state: PollState): void {
+    this.#state = state;
+    this.#deps.onChange(this.snapshot);
   }
 }
