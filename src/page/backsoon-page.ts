@@ -24,7 +24,7 @@ import {
   resolvePollOptions,
   type PollOptions,
 } from '../decide/poll-options.js';
-import { reloadAsGet } from '../decide/return-to.js';
+import { reloadAsGet } from '../poll/navigate.js';
 import { styles } from './backsoon-page.styles.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReactiveController } from 'lit';
 import { PollController, type PollEnvironment, type PollSetup, type PollEventDetail } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS } from '../decide/poll-options.js';
-import { RETURN_RECORD_KEY } from '../decide/loop-guard.js';
+import { RETURN_RECORD_KEY } from './return-record-storage.js';
 import { PATHS } from '../protocol.js';
 
 const URL_ASKED = 'http://example.test/deep/path?q=1&x=%20y#section';

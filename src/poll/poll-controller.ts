@@ -1,11 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { AppCheck, deadline } from './check.js';
-import { bouncesOnArrival, readReturnRecord, writeReturnRecord } from '../decide/loop-guard.js';
-import { fetchMaintenanceInfo, type MaintenanceInfo } from '../decide/maintenance-info.js';
+import { bouncesOnArrival } from '../decide/loop-guard.js';
+import type { MaintenanceInfo } from '../decide/maintenance-info.js';
 import type { PollOptions } from '../decide/poll-options.js';
-import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
-import { returnToUrl } from '../decide/return-to.js';
 import type { OutageKind } from '../decide/verdict.js';
+import { AppCheck, deadline } from './check.js';
+import { fetchMaintenanceInfo } from './fetch-maintenance-info.js';
+import { returnToUrl } from './navigate.js';
+import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
+import { readReturnRecord, writeReturnRecord } from './return-record-storage.js';
 
 /** The parts of the browser the controller touches; tests pass fakes. */
 export interface PollEnvironment {
