@@ -1,16 +1,7 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
-import {
-  announcement,
-  bodyText,
-  formNotice,
-  heading,
-  maintenanceLine,
-  statusLine,
-  type Copy,
-  type PageKind,
-} from './copy.js';
+import { announcement, bodyText, formNotice, heading, maintenanceLine, statusLine, type Copy } from './copy.js';
 import { loadMessages } from '../i18n/locale-loader.js';
 import { formState, type FormState } from '../decide/lost-form.js';
 import { pickLocale } from '../i18n/locale.js';
@@ -25,6 +16,7 @@ import {
   type PollOptions,
 } from '../decide/poll-options.js';
 import { reloadAsGet } from '../poll/navigate.js';
+import type { PageVariant } from '../protocol.js';
 import { styles } from './backsoon-page.styles.js';
 
 /**
@@ -92,8 +84,11 @@ export class BacksoonPage extends LitElement {
   static override styles = styles;
   static override properties = pollOptionProperties;
 
-  /** Why the page is shown: `crash` (502/504) or `maintenance` (503). Set by the build's page variants. */
-  @property() kind: 'crash' | 'maintenance' = 'crash';
+  /**
+   * The page's variant: `crash` (502/504) or `maintenance` (503), written
+   * by the build in each page (its attribute, `kind`, is public).
+   */
+  @property() kind: PageVariant = 'crash';
   /** The method of the request nginx could not pass on; set by nginx on form submissions. */
   @property({ attribute: 'request-method' }) requestMethod = 'GET';
   /**
@@ -111,7 +106,7 @@ export class BacksoonPage extends LitElement {
   private readonly copyReady: Promise<void> = this.chooseCopy();
   private readonly poll = new PollController(this, () => ({
     options: this.pollOptions(),
-    kind: this.kind === 'maintenance' ? 'maintenance' : 'crash',
+    variant: this.kind === 'maintenance' ? 'maintenance' : 'crash',
     unsent: this.form !== 'none',
   }));
 
@@ -123,19 +118,24 @@ export class BacksoonPage extends LitElement {
   override render() {
     const snapshot = this.poll.snapshot;
     const now = this.poll.now();
-    const kind = this.shownKind;
+    const variant = this.shownVariant;
     const form = this.form;
     const back = snapshot.state === 'back';
-    const until = kind === 'maintenance' && !back ? this.poll.info.until : undefined;
-    const operatorMessage = kind === 'maintenance' && !back ? messageFor(this.poll.info, this.copy.locale) : undefined;
-    const body = bodyText(snapshot.state, kind, form, this.copy);
+    const until = variant === 'maintenance' && !back ? this.poll.info.until : undefined;
+    const operatorMessage =
+      variant === 'maintenance' && !back ? messageFor(this.poll.info, this.copy.locale) : undefined;
+    const body = bodyText(snapshot.state, variant, form, this.copy);
     const notice = formNotice(snapshot.state, form, this.copy);
     const status = statusLine(snapshot, now, this.copy, form);
-    const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (back && form === 'none');
+    const spinning =
+      snapshot.state === 'waiting' ||
+      snapshot.state === 'awaiting-turn' ||
+      snapshot.state === 'checking' ||
+      (back && form === 'none');
     return html`
       <div class="card" part="card" lang=${this.copy.locale}>
         <div class="logo" part="logo"></div>
-        <h1>${heading(snapshot.state, kind, this.copy)}</h1>
+        <h1>${heading(snapshot.state, variant, this.copy)}</h1>
         ${body === undefined ? nothing : html`<p class="message">${body}</p>`}
         ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
@@ -144,7 +144,7 @@ export class BacksoonPage extends LitElement {
           status === undefined
             ? nothing
             : html`<p class="status" part="status">
-                <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
+                <span class="spinner" aria-hidden="true" ?hidden=${!spinning}></span>
                 <span>${status}</span>
               </p>`
         }
@@ -156,7 +156,7 @@ export class BacksoonPage extends LitElement {
 
   override updated(): void {
     document.documentElement.lang = this.copy.locale;
-    document.title = heading(this.poll.snapshot.state, this.shownKind, this.copy);
+    document.title = heading(this.poll.snapshot.state, this.shownVariant, this.copy);
   }
 
   /**
@@ -189,10 +189,15 @@ export class BacksoonPage extends LitElement {
     return html`<button type="button" part="button primary" @click=${action}>${label}</button>${secondary}`;
   }
 
-  /** Maintenance or crash as served, or as the last check found it (a crash can turn into maintenance and back). */
-  private get shownKind(): PageKind {
-    const seen = this.poll.snapshot.kind;
-    return (seen === 'crash' || seen === 'maintenance' ? seen : this.kind) === 'maintenance' ? 'maintenance' : 'crash';
+  /**
+   * The variant whose words the page shows: the one the last check found
+   * the app away for (a crash can turn into maintenance and back), else the
+   * one it was served as.
+   */
+  private get shownVariant(): PageVariant {
+    const reason = this.poll.snapshot.awayReason;
+    const variant = reason === 'crash' || reason === 'maintenance' ? reason : this.kind;
+    return variant === 'maintenance' ? 'maintenance' : 'crash';
   }
 
   /** What became of the request that met the outage, from nginx's marks. */

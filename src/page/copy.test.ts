@@ -25,7 +25,7 @@ const snap = (s: Partial<PollSnapshot>): PollSnapshot => ({
   attempt: 0,
   elapsed: 0,
   nextCheckAt: undefined,
-  kind: undefined,
+  awayReason: undefined,
   ...s,
 });
 
@@ -40,6 +40,14 @@ describe('status text', () => {
     expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 3_500, DE, 'none')).toBe(
       'Nächste Prüfung in 7 Sek. · Versuch 4',
     );
+  });
+
+  it('says the site is back and counts down to asking again for a turn while the visitor awaits one', () => {
+    expect(statusLine(snap({ state: 'awaiting-turn', attempt: 3, nextCheckAt: 10_000 }), 3_500, EN, 'none')).toBe(
+      'The site is back and letting visitors in a few at a time · asking again for your turn in 7 sec',
+    );
+    expect(bodyText('awaiting-turn', 'crash', 'none', EN)).toBe(bodyText('waiting', 'crash', 'none', EN));
+    expect(announcement(snap({ state: 'awaiting-turn' }), EN, 'none')).toBe('');
   });
 
   it('says when it gave up or was stopped, and what happens once the site is back', () => {

@@ -1,9 +1,7 @@
 import type { FormState } from '../decide/lost-form.js';
 import { format, type Messages } from '../i18n/messages.js';
 import type { PollSnapshot, PollState } from '../poll/poller.js';
-
-/** Why the page is shown: a crash or restart (502, 504), or planned maintenance (503). */
-export type PageKind = 'crash' | 'maintenance';
+import type { PageVariant } from '../protocol.js';
 
 /** The page's language: its tag (for Intl) and its strings. */
 export interface Copy {
@@ -60,10 +58,10 @@ export function formatClock(at: number, locale: string): string {
 }
 
 /** The heading (and the document's title): what happened, until the site answers again. */
-export function heading(state: PollState, kind: PageKind, copy: Copy): string {
+export function heading(state: PollState, variant: PageVariant, copy: Copy): string {
   const m = copy.messages;
   if (state === 'back') return m.backTitle;
-  return kind === 'maintenance' ? m.maintenanceTitle : m.crashTitle;
+  return variant === 'maintenance' ? m.maintenanceTitle : m.crashTitle;
 }
 
 /**
@@ -73,10 +71,10 @@ export function heading(state: PollState, kind: PageKind, copy: Copy): string {
  * never claims to take the visitor anywhere; once the site is back, the
  * heading and the status say it all (`undefined`: no text).
  */
-export function bodyText(state: PollState, kind: PageKind, form: FormState, copy: Copy): string | undefined {
+export function bodyText(state: PollState, variant: PageVariant, form: FormState, copy: Copy): string | undefined {
   const m = copy.messages;
   if (state === 'back') return undefined;
-  const reason = kind === 'maintenance' ? m.maintenanceReason : m.crashReason;
+  const reason = variant === 'maintenance' ? m.maintenanceReason : m.crashReason;
   if (state === 'stopped' || state === 'gave-up') return reason;
   return format(form === 'none' ? m.bodyReturn : m.bodyForm, { reason });
 }
@@ -103,7 +101,8 @@ export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form
   const { messages: m, locale } = copy;
   switch (snapshot.state) {
     case 'waiting':
-      return format(snapshot.kind === 'busy' ? m.statusBusy : m.statusWaiting, {
+    case 'awaiting-turn':
+      return format(snapshot.state === 'awaiting-turn' ? m.statusBusy : m.statusWaiting, {
         seconds: formatSeconds((snapshot.nextCheckAt ?? now) - now, locale),
         attempt: snapshot.attempt + 1,
       });

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { bouncesOnArrival } from '../decide/loop-guard.js';
 import type { MaintenanceInfo } from '../decide/maintenance-info.js';
 import type { PollOptions } from '../decide/poll-options.js';
-import type { OutageKind } from '../decide/verdict.js';
+import type { PageVariant } from '../protocol.js';
 import { AppCheck, deadline } from './check.js';
 import { fetchMaintenanceInfo } from './fetch-maintenance-info.js';
 import { returnToUrl } from './navigate.js';
@@ -40,14 +40,14 @@ export function browserEnvironment(): PollEnvironment {
 }
 
 /**
- * What the host tells the controller. `kind` and `unsent` are read when the
- * host connects; `options` again before each check and each wait, so that a
- * changed option takes effect from the next one.
+ * What the host tells the controller. `variant` and `unsent` are read when
+ * the host connects; `options` again before each check and each wait, so
+ * that a changed option takes effect from the next one.
  */
 export interface PollSetup {
   options: PollOptions;
-  /** What the page was served for, from nginx's choice of page. */
-  kind: OutageKind;
+  /** The page the server chose: maintenance's reads maintenance.json at once. */
+  variant: PageVariant;
   /** A form submission that did not reach the app: never navigate by ourselves. */
   unsent: boolean;
 }
@@ -74,7 +74,7 @@ const INFO_REFRESH = 60_000;
  */
 export class PollController implements ReactiveController {
   /** The latest state, for render(). */
-  snapshot: PollSnapshot = { state: 'idle', attempt: 0, elapsed: 0, nextCheckAt: undefined, kind: undefined };
+  snapshot: PollSnapshot = { state: 'idle', attempt: 0, elapsed: 0, nextCheckAt: undefined, awayReason: undefined };
   /** The operator's word on planned maintenance, once read. */
   info: MaintenanceInfo = {};
 
@@ -94,11 +94,11 @@ export class PollController implements ReactiveController {
 
   hostConnected(): void {
     const env = (this.environment = this.env());
-    const { kind, unsent } = this.setup();
+    const { variant, unsent } = this.setup();
     const url = env.location.href;
     const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
     this.infoAbort = new AbortController();
-    if (kind === 'maintenance') void this.readInfo(env, this.infoAbort.signal);
+    if (variant === 'maintenance') void this.readInfo(env, this.infoAbort.signal);
     const appCheck = new AppCheck(url, !unsent);
     this.poller = new Poller({
       options: () => this.setup().options,
@@ -115,7 +115,8 @@ export class PollController implements ReactiveController {
         const limit = deadline(signal, this.setup().options.timeout);
         try {
           const verdict = await appCheck.run({ signal: limit.signal, now: env.now, fetch: env.fetch });
-          if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.infoReadAt >= INFO_REFRESH) {
+          const maintenance = verdict.outcome === 'away' && verdict.reason === 'maintenance';
+          if (maintenance && env.now() - this.infoReadAt >= INFO_REFRESH) {
             await this.readInfo(env, limit.signal);
           }
           return verdict;
@@ -166,7 +167,7 @@ export class PollController implements ReactiveController {
 
   private update(snapshot: PollSnapshot): void {
     this.snapshot = snapshot;
-    this.setTicking(snapshot.state === 'waiting');
+    this.setTicking(snapshot.state === 'waiting' || snapshot.state === 'awaiting-turn');
     this.host.requestUpdate();
   }
 
