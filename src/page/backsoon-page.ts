@@ -1,7 +1,15 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { available, defaultLocale, defaultMessages } from 'virtual:backsoon-locales';
-import { announcement, bodyText, formNotice, heading, maintenanceLine, statusLine, type Copy } from './copy.js';
+import {
+  announcement,
+  bodyText,
+  formNotice,
+  heading,
+  maintenanceLine,
+  statusLine,
+  type PageLanguage,
+} from './wording.js';
 import { loadMessages } from '../i18n/locale-loader.js';
 import { formState, type FormState } from '../decide/lost-form.js';
 import { pickLocale } from '../i18n/locale.js';
@@ -101,9 +109,9 @@ export class BacksoonPage extends LitElement {
 
   /** The options `pollOptions()` resolved last, and the properties they came from. */
   private resolvedOptions: { given: Partial<PollOptions>; options: PollOptions } | undefined;
-  private copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
+  private language: PageLanguage = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
   /** Settles once the visitor's language is known; the first render waits for it. */
-  private readonly copyReady: Promise<void> = this.chooseCopy();
+  private readonly languageReady: Promise<void> = this.chooseLanguage();
   private readonly poll = new PollController(this, () => ({
     options: this.pollOptions(),
     variant: this.kind === 'maintenance' ? 'maintenance' : 'crash',
@@ -111,7 +119,7 @@ export class BacksoonPage extends LitElement {
   }));
 
   protected override async scheduleUpdate(): Promise<void> {
-    await this.copyReady;
+    await this.languageReady;
     await super.scheduleUpdate();
   }
 
@@ -123,21 +131,21 @@ export class BacksoonPage extends LitElement {
     const back = snapshot.state === 'back';
     const until = variant === 'maintenance' && !back ? this.poll.info.until : undefined;
     const operatorMessage =
-      variant === 'maintenance' && !back ? messageFor(this.poll.info, this.copy.locale) : undefined;
-    const body = bodyText(snapshot.state, variant, form, this.copy);
-    const notice = formNotice(snapshot.state, form, this.copy);
-    const status = statusLine(snapshot, now, this.copy, form);
+      variant === 'maintenance' && !back ? messageFor(this.poll.info, this.language.locale) : undefined;
+    const body = bodyText(snapshot.state, variant, form, this.language);
+    const notice = formNotice(snapshot.state, form, this.language);
+    const status = statusLine(snapshot, now, this.language, form);
     const spinning =
       snapshot.state === 'waiting' ||
       snapshot.state === 'awaiting-turn' ||
       snapshot.state === 'checking' ||
       (back && form === 'none');
     return html`
-      <div class="card" part="card" lang=${this.copy.locale}>
+      <div class="card" part="card" lang=${this.language.locale}>
         <div class="logo" part="logo"></div>
-        <h1>${heading(snapshot.state, variant, this.copy)}</h1>
+        <h1>${heading(snapshot.state, variant, this.language)}</h1>
         ${body === undefined ? nothing : html`<p class="message">${body}</p>`}
-        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.copy)}</p>`}
+        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.language)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
         ${notice === undefined ? nothing : html`<p class="notice" part="notice">${notice}</p>`}
         ${
@@ -148,15 +156,15 @@ export class BacksoonPage extends LitElement {
                 <span>${status}</span>
               </p>`
         }
-        <p class="visually-hidden" role="status">${announcement(snapshot, this.copy, form)}</p>
+        <p class="visually-hidden" role="status">${announcement(snapshot, this.language, form)}</p>
         <div class="actions">${this.renderActions()}</div>
       </div>
     `;
   }
 
   override updated(): void {
-    document.documentElement.lang = this.copy.locale;
-    document.title = heading(this.poll.snapshot.state, this.shownVariant, this.copy);
+    document.documentElement.lang = this.language.locale;
+    document.title = heading(this.poll.snapshot.state, this.shownVariant, this.language);
   }
 
   /**
@@ -165,7 +173,7 @@ export class BacksoonPage extends LitElement {
    * turns into "Try again"); the secondary one comes and goes.
    */
   private renderActions() {
-    const m = this.copy.messages;
+    const m = this.language.messages;
     const state = this.poll.snapshot.state;
     if (state === 'back' && this.form === 'none') return nothing;
     const [label, action, secondary] =
@@ -206,11 +214,11 @@ export class BacksoonPage extends LitElement {
   }
 
   /** Picks the visitor's language among the shipped ones and loads its strings if they are not the default's. */
-  private async chooseCopy(): Promise<void> {
+  private async chooseLanguage(): Promise<void> {
     const locale = pickLocale(navigator.languages ?? [navigator.language], available, defaultLocale);
     if (locale === defaultLocale) return;
     const messages = await loadMessages(locale, defaultMessages);
-    if (messages) this.copy = { ...this.copy, locale, messages };
+    if (messages) this.language = { ...this.language, locale, messages };
   }
 
   /**
