@@ -15,6 +15,7 @@ import { formState, type FormState } from '../decide/lost-form.js';
 import { pickLocale } from '../i18n/locale.js';
 import { messageFor } from '../decide/maintenance-info.js';
 import { PollController, type PollEventDetail } from '../poll/poll-controller.js';
+import { isScheduled } from '../poll/poller.js';
 import {
   DEFAULT_POLL_OPTIONS,
   POLL_OPTION_NAMES,
@@ -135,11 +136,7 @@ export class BacksoonPage extends LitElement {
     const body = bodyText(snapshot.state, variant, form, this.language);
     const notice = formNotice(snapshot.state, form, this.language);
     const status = statusLine(snapshot, now, this.language, form);
-    const spinning =
-      snapshot.state === 'waiting' ||
-      snapshot.state === 'awaiting-turn' ||
-      snapshot.state === 'checking' ||
-      (back && form === 'none');
+    const spinning = isScheduled(snapshot.state) || snapshot.state === 'checking' || (back && form === 'none');
     return html`
       <div class="card" part="card" lang=${this.language.locale}>
         <div class="logo" part="logo"></div>

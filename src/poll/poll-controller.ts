@@ -6,7 +6,7 @@ import type { PageVariant } from '../protocol.js';
 import { AppCheck, deadline } from './check.js';
 import { fetchMaintenanceInfo } from './fetch-maintenance-info.js';
 import { returnToUrl } from './navigate.js';
-import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
+import { isScheduled, Poller, type PollEventName, type PollSnapshot } from './poller.js';
 import { readReturnRecord, writeReturnRecord } from './return-record-storage.js';
 
 /** The parts of the browser the controller touches; tests pass fakes. */
@@ -167,7 +167,7 @@ export class PollController implements ReactiveController {
 
   private update(snapshot: PollSnapshot): void {
     this.snapshot = snapshot;
-    this.setTicking(snapshot.state === 'waiting' || snapshot.state === 'awaiting-turn');
+    this.setTicking(isScheduled(snapshot.state));
     this.host.requestUpdate();
   }
 

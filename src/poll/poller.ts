@@ -14,6 +14,11 @@ import { UNREACHABLE, type AwayReason, type Verdict } from '../decide/verdict.js
  */
 export type PollState = 'idle' | 'waiting' | 'awaiting-turn' | 'checking' | 'paused' | 'gave-up' | 'stopped' | 'back';
 
+/** Whether a check is scheduled (`nextCheckAt`): the app is away, or the visitor awaits a turn. */
+export function isScheduled(state: PollState): boolean {
+  return state === 'waiting' || state === 'awaiting-turn';
+}
+
 /** What the page shows and what the events carry. */
 export interface PollSnapshot {
   readonly state: PollState;
@@ -146,7 +151,7 @@ export class Poller {
 
   private readonly onVisibilityChange = (): void => {
     if (this.deps.visibility.hidden) {
-      if (this.state === 'waiting' || this.state === 'awaiting-turn' || this.state === 'checking') {
+      if (isScheduled(this.state) || this.state === 'checking') {
         this.cancelPending();
         this.setState('paused');
       }
@@ -156,7 +161,7 @@ export class Poller {
   };
 
   private readonly onOnline = (): void => {
-    if (this.state === 'waiting' || this.state === 'awaiting-turn') void this.runCheck();
+    if (isScheduled(this.state)) void this.runCheck();
   };
 
   /** @param asked the visitor asked for this check: no return spread then. */
