@@ -1,9 +1,9 @@
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
-import { contentSecurityPolicy } from './build/csp.js';
-import { backsoonPageFiles, backsoonPages } from './build/pages.js';
-import { precompress } from './build/precompress.js';
-import { serviceWorker } from './build/service-worker.js';
+import { contentSecurityPolicy } from './vite-plugins/csp.js';
+import { backsoonPageFiles, backsoonPages } from './vite-plugins/pages.js';
+import { precompress } from './vite-plugins/precompress.js';
+import { serviceWorker } from './vite-plugins/service-worker.js';
 
 /** Every URL the kit serves lives under this prefix (see nginx-snippets/). */
 const BASE = '/__backsoon/';

@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'src/**/*.test.ts',
-      'build/**/*.test.ts',
+      'vite-plugins/**/*.test.ts',
       'cli/**/*.test.ts',
       'test-support/**/*.test.ts',
       'nginx-snippets/**/*.test.ts',

@@ -18,8 +18,8 @@ const accentOf = (page: Page) =>
 /**
  * Runs the real build with a config file; returns its output folder, or the
  * failure. (A wrong config, and the message naming what is wrong, is
- * build/config.test.ts's; that it fails the build is
- * build/vite-config.test.ts's.)
+ * vite-plugins/config.test.ts's; that it fails the build is
+ * vite-plugins/vite-config.test.ts's.)
  */
 function buildWith(config: unknown, work: string): { status: number | null; stderr: string; dist: string } {
   const dist = join(work, 'dist');

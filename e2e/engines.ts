@@ -1,5 +1,6 @@
 import type { Browser } from 'puppeteer-core';
 import type { WebDriver } from 'selenium-webdriver';
+import type { PageVariant } from '../src/protocol.js';
 import { launchFirefox } from '../test-support/firefox.js';
 import { WebKitDriver } from '../test-support/webkit.js';
 import { withConsoleProbe } from './console-probe.js';
@@ -127,8 +128,8 @@ export function textOf(visitor: Visitor, selector: string): Promise<string | nul
 }
 
 /** backsoon's page for a crash or for maintenance, running its checks (as `expectBacksoonPage` for Chromium). */
-export async function expectBacksoonPage(visitor: Visitor, kind: 'crash' | 'maintenance' = 'crash'): Promise<void> {
-  const heading = kind === 'crash' ? 'We’ll be right back' : 'Down for planned maintenance';
+export async function expectBacksoonPage(visitor: Visitor, variant: PageVariant = 'crash'): Promise<void> {
+  const heading = variant === 'crash' ? 'We’ll be right back' : 'Down for planned maintenance';
   await expect.poll(() => textOf(visitor, 'h1')).toBe(heading);
   await expect.poll(() => textOf(visitor, '.status')).toMatch(/attempt \d+/);
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { PageVariant } from '../src/protocol.js';
 import { DemoApp } from '../test-support/app.js';
 import { FaultyUpstream } from '../test-support/faulty-upstream.js';
 import { startNginx, type RunningNginx } from '../test-support/nginx.js';
@@ -42,11 +43,12 @@ test.afterEach(async () => {
   faulty.fault = 'hang';
 });
 
-async function expectPage(path: string, status: number, kind: 'crash' | 'maintenance' = 'crash'): Promise<Response> {
+async function expectPage(path: string, status: number, variant: PageVariant = 'crash'): Promise<Response> {
   const response = await fetch(nginx.url(path), { headers: BROWSER });
   expect(response.status, path).toBe(status);
-  expect(response.headers.get('x-backsoon'), path).toBe(kind);
-  expect(await response.clone().text(), path).toContain(`<backsoon-page kind="${kind}"`);
+  // Each variant's marker is spelled as the variant.
+  expect(response.headers.get('x-backsoon'), path).toBe(variant);
+  expect(await response.clone().text(), path).toContain(`<backsoon-page kind="${variant}"`);
   return response;
 }
 
@@ -54,7 +56,8 @@ interface FaultCase {
   name: string;
   path: string;
   status: number;
-  kind?: 'crash' | 'maintenance';
+  /** The page the server answers with (its marker is spelled the same). */
+  variant?: PageVariant;
   /** Puts the fault in place (the app starts stopped, the faulty upstream hanging). */
   arrange?: () => Promise<void>;
   /** Ends the fault. */
@@ -81,7 +84,7 @@ const CASES: FaultCase[] = [
     name: 'the app’s own 503, with the intercept include',
     path: '/intercept/cart',
     status: 503,
-    kind: 'maintenance',
+    variant: 'maintenance',
     arrange: async () => {
       app.status = 503;
       await app.start();
@@ -100,10 +103,10 @@ for (const c of CASES) {
   test(`${c.name} → ${c.status}, and the visitor returns by itself`, async ({ page }) => {
     test.setTimeout(60_000);
     await c.arrange?.();
-    await expectPage(c.path, c.status, c.kind);
+    await expectPage(c.path, c.status, c.variant);
     const response = await page.goto(nginx.url(c.path));
     expect(response?.status()).toBe(c.status);
-    await expectBacksoonPage(page, c.kind);
+    await expectBacksoonPage(page, c.variant);
     const fixedAt = Date.now();
     await c.fix();
     await expect(page.locator('#app')).toBeVisible({ timeout: 45_000 });

@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { join } from 'node:path';
+import type { PageVariant } from '../src/protocol.js';
 import { DemoApp } from '../test-support/app.js';
 import { REPO, startNginx, type NginxOptions, type RunningNginx } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
@@ -66,8 +67,8 @@ export function withAttributes(attributes: Record<string, string | number>): (ht
 }
 
 /** The page is backsoon's, for a crash or for maintenance, and it is running its poller. */
-export async function expectBacksoonPage(page: Page, kind: 'crash' | 'maintenance' = 'crash'): Promise<void> {
-  const heading = kind === 'crash' ? 'We’ll be right back' : 'Down for planned maintenance';
+export async function expectBacksoonPage(page: Page, variant: PageVariant = 'crash'): Promise<void> {
+  const heading = variant === 'crash' ? 'We’ll be right back' : 'Down for planned maintenance';
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
   await expect(page.locator('backsoon-page')).toContainText(/attempt \d+/);
 }

@@ -50,10 +50,11 @@ export async function writeRelease(outDir: string): Promise<string> {
   try {
     for (const entry of RELEASE_CONTENTS) {
       if (existsSync(join(REPO, entry))) {
-        // Tests stay home (nginx-snippets/njs/ has the hold's unit test beside it).
+        // TypeScript stays home: nginx-snippets/njs/ has the hold's unit
+        // test and the njs globals of its type check (njs.d.ts) beside it.
         await cp(join(REPO, entry), join(staging, name, entry), {
           recursive: true,
-          filter: (source) => !source.endsWith('.test.ts'),
+          filter: (source) => !source.endsWith('.ts'),
         });
       }
     }

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKER_FILES } from '../build/service-worker.js';
+import { WORKER_FILES } from '../vite-plugins/service-worker.js';
 import { REQUIRED_FILES } from '../cli/install.js';
 import { REPO } from '../test-support/nginx.js';
 import {

@@ -40,7 +40,8 @@ export const PATHS = {
 
 /**
  * The header the server adds to the error responses it serves itself, and to
- * nothing else. Its value (a marker) says why the app is away.
+ * nothing else. Its value (a marker) says why the app is away, or that the
+ * app is back and this visitor waits for a turn.
  */
 export const MARKER_HEADER = 'X-Backsoon';
 
@@ -60,6 +61,15 @@ export function readMarker(value: string): Marker {
   const marker = value.trim().toLowerCase();
   return marker === 'maintenance' || marker === 'busy' ? marker : 'crash';
 }
+
+/**
+ * The page's variants, one built page each: `crash` (PATHS.crashPage, for
+ * 502 and 504) and `maintenance` (PATHS.maintenancePage, planned
+ * maintenance's 503). It is the value of the element's `kind` attribute in
+ * that page (`<backsoon-page kind="maintenance">`): the build writes it,
+ * the element reads it, and the words follow it.
+ */
+export type PageVariant = 'crash' | 'maintenance';
 
 /**
  * The header the server adds to the probe's answers that come from the app:

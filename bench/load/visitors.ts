@@ -132,7 +132,7 @@ export async function backsoonVisitor(world: VisitorWorld, path: string, record:
       };
       const controller = new PollController(
         host,
-        () => ({ options: DEFAULT_POLL_OPTIONS, kind: 'crash', unsent: false }),
+        () => ({ options: DEFAULT_POLL_OPTIONS, variant: 'crash', unsent: false }),
         () => env,
       );
       const stop = (): void => leave();

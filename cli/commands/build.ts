@@ -72,7 +72,7 @@ export const build: Command = {
     if (configOption !== undefined) {
       const config = resolve(configOption);
       if (!existsSync(config)) throw new CliError(`--config ${configOption}: no such file`);
-      // Read by the build's config loader (build/config.ts).
+      // Read by the build's config loader (vite-plugins/config.ts).
       process.env.BACKSOON_CONFIG = config;
     }
     const out = resolve(stringOption(values, 'out') ?? 'dist');

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * backsoon: hold GET and HEAD requests while the app restarts.
  *
@@ -11,12 +12,37 @@
  * without the hold: same status, same marker.
  *
  * Written for njs 0.7.9 (Debian 12's libnginx-mod-http-js): no classes, no
- * optional chaining, no shared dictionary. The decisions are pure functions,
- * exported beside the handler so that they can be tested under Node
- * (backsoon-hold.test.ts, beside it).
+ * destructuring, spread, default parameters, for…of or optional chaining
+ * (njs 0.7.9 refuses them: eslint.config.js says which), no shared
+ * dictionary. The decisions are pure functions, exported beside the handler
+ * so that they can be tested under Node (backsoon-hold.test.ts, beside it).
+ * Type checked by `npm run typecheck` (tsconfig.njs.json: its JSDoc types,
+ * ES5's built-ins and njs's globals, njs.d.ts).
  *
  * https://nginx.org/en/docs/njs/reference.html#r_subrequest
  * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#var_upstream_connect_time
+ */
+
+/**
+ * The parts of njs's request object that the hold uses (njs names its type
+ * NginxHTTPRequest); a try's answer, given to the subrequest's callback, is
+ * one too. Header and variable values are strings, or undefined when absent.
+ * https://nginx.org/en/docs/njs/reference.html#http
+ *
+ * @typedef {object} NginxHTTPRequest
+ * @property {string} uri the request's path, without its query
+ * @property {string} method
+ * @property {Readonly<Record<string, string | undefined>>} headersIn
+ * @property {Record<string, string | undefined>} headersOut
+ * @property {Record<string, string | undefined>} variables nginx's variables by name; the `js_var` ones can be set
+ * @property {number} status
+ * @property {string | undefined} responseText a try's body, as text
+ * @property {Buffer | undefined} responseBuffer a try's body
+ * @property {(status: number, body?: string | Buffer) => void} return
+ * @property {() => void} sendHeader
+ * @property {(part: string) => void} send
+ * @property {() => void} finish
+ * @property {(uri: string, options: { args: string, method: string }, done: (reply: NginxHTTPRequest) => void) => void} subrequest
  */
 
 /** How long a request is held when `$backsoon_hold_for` is not set: most restarts take a few seconds. */
@@ -50,6 +76,7 @@ var MAX_TRIES = 10;
  */
 var MAX_HELD_REQUEST = 8192;
 
+/** @type {Record<string, number>} */
 var UNITS = { ms: 1, s: 1000, m: 60000 };
 
 /**
@@ -64,7 +91,8 @@ function parseDuration(text, fallback) {
   if (typeof text !== 'string') return fallback;
   var match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
   if (!match) return fallback;
-  return Math.round(Number(match[1]) * UNITS[match[2] || 's']);
+  // The pattern admits only the units UNITS has.
+  return Math.round(Number(match[1]) * /** @type {number} */ (UNITS[match[2] || 's']));
 }
 
 /**
@@ -93,7 +121,7 @@ function holdSettings(holdFor, holdEvery) {
 function lastPass(value) {
   if (typeof value !== 'string' || value === '') return [];
   var passes = value.split(' : ');
-  return passes[passes.length - 1].split(', ');
+  return /** @type {string} */ (passes[passes.length - 1]).split(', ');
 }
 
 /**
@@ -167,15 +195,25 @@ function nextDelay(elapsed, settings) {
   return Math.min(settings.every, left);
 }
 
-/** Response headers that belong to one connection, not to the answer. */
+/**
+ * Response headers that belong to one connection, not to the answer.
+ * @type {Record<string, number>}
+ */
 var HOP_BY_HOP = { connection: 1, 'keep-alive': 1, 'transfer-encoding': 1, 'content-length': 1 };
 
-/** Statuses whose `r.return()` text is taken for the Location, not the body. */
+/**
+ * Statuses whose `r.return()` text is taken for the Location, not the body.
+ * @type {Record<number, number>}
+ */
 var REDIRECTS = { 301: 1, 302: 1, 303: 1, 307: 1, 308: 1 };
 
 /**
  * The body as a string that njs 0.7's r.send() writes back byte for byte,
  * or undefined when it is not valid UTF-8.
+ *
+ * @param {NginxHTTPRequest} reply a try's answer
+ * @param {Buffer} body its body
+ * @returns {string | undefined}
  */
 function bodyText(reply, body) {
   var text = reply.responseText;
@@ -185,14 +223,21 @@ function bodyText(reply, body) {
 /**
  * Sends the app's answer to a try as the held request's own answer: its
  * status, headers and body. nginx adds a Content-Length of its own.
+ *
+ * @param {NginxHTTPRequest} r the held request
+ * @param {NginxHTTPRequest} reply the try's answer
  */
 function deliver(r, reply) {
   var body = reply.responseBuffer;
   var withBody = r.method !== 'HEAD' && body !== undefined && body.length > 0;
+  // Where `withBody` holds, `body` is a Buffer; so is `text` a string in
+  // the last branch (a body without text took the one before it). The
+  // casts below say so to the type checker, which cannot follow a `var`.
+  var bytes = /** @type {Buffer} */ (body);
   // njs 0.7's r.send() takes strings only and r.return() takes a
   // redirect's text for its Location: a redirect's body goes out as
   // text, or nginx writes its own when that text is not UTF-8.
-  var text = withBody && REDIRECTS[reply.status] ? bodyText(reply, body) : undefined;
+  var text = withBody && REDIRECTS[reply.status] ? bodyText(reply, bytes) : undefined;
   var nginxBody = withBody && REDIRECTS[reply.status] && text === undefined;
   for (var name in reply.headersOut) {
     var lower = name.toLowerCase();
@@ -202,14 +247,14 @@ function deliver(r, reply) {
   if (nginxBody) {
     r.return(reply.status, reply.headersOut['Location'] || '');
   } else if (withBody && text === undefined) {
-    r.return(reply.status, body);
+    r.return(reply.status, bytes);
   } else {
     // A HEAD keeps the app's own length of the body it would have sent.
-    var length = r.method === 'HEAD' ? reply.headersOut['Content-Length'] : String(withBody ? body.length : 0);
+    var length = r.method === 'HEAD' ? reply.headersOut['Content-Length'] : String(withBody ? bytes.length : 0);
     if (length !== undefined) r.headersOut['Content-Length'] = length;
     r.status = reply.status;
     r.sendHeader();
-    if (withBody) r.send(text);
+    if (withBody) r.send(/** @type {string} */ (text));
     r.finish();
   }
 }
@@ -219,6 +264,8 @@ function deliver(r, reply) {
  * a 504. Written with callbacks rather than promises: njs 0.7 frees
  * nothing before the request ends, and a promise per try costs a held
  * request a third more memory.
+ *
+ * @param {NginxHTTPRequest} r
  */
 function hold(r) {
   var status = lastStatus(r.variables.upstream_status);
@@ -255,6 +302,7 @@ function hold(r) {
     r.subrequest(r.uri, options, answered);
   }
 
+  /** @param {NginxHTTPRequest} reply */
   function answered(reply) {
     if (!r.variables.backsoon_hold_failed) {
       deliver(r, reply);

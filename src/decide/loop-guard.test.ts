@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BOUNCE_WINDOW,
-  RETURN_RECORD_KEY,
-  bouncesOnArrival,
-  readReturnRecord,
-  writeReturnRecord,
-} from './loop-guard.js';
+import { BOUNCE_WINDOW, bouncesOnArrival, parseReturnRecord } from './loop-guard.js';
 
 const url = 'http://example.test/deep/path?q=1#section';
 
@@ -20,35 +14,24 @@ describe('bouncesOnArrival', () => {
     expect(bouncesOnArrival({ url, at: 1000, bounces: 0 }, url, 3000)).toBe(1);
     expect(bouncesOnArrival({ url, at: 1000, bounces: 2 }, url, 3000)).toBe(3);
   });
-
-  it('treats a malformed record as none', () => {
-    for (const record of [null, 'x', 42, { url }, { url, at: 'now', bounces: 0 }, { url, at: 1, bounces: -1 }]) {
-      expect(bouncesOnArrival(record, url, 2)).toBe(0);
-    }
-  });
 });
 
-describe('the stored record', () => {
-  it('round-trips through storage and survives storage that throws or holds junk', () => {
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    };
-    writeReturnRecord(storage, { url, at: 5, bounces: 1 });
-    expect(readReturnRecord(storage)).toEqual({ url, at: 5, bounces: 1 });
-    store.set(RETURN_RECORD_KEY, '{not json');
-    expect(readReturnRecord(storage)).toBeUndefined();
-    const throwing = {
-      getItem: () => {
-        throw new Error('SecurityError');
-      },
-      setItem: () => {
-        throw new Error('QuotaExceededError');
-      },
-    };
-    expect(readReturnRecord(throwing)).toBeUndefined();
-    expect(() => writeReturnRecord(throwing, { url, at: 5, bounces: 0 })).not.toThrow();
-    expect(readReturnRecord(undefined)).toBeUndefined();
+describe('parseReturnRecord', () => {
+  it('reads a record as it was stored', () => {
+    expect(parseReturnRecord(JSON.stringify({ url, at: 5, bounces: 1 }))).toEqual({ url, at: 5, bounces: 1 });
+  });
+
+  it('treats an absent or malformed record as none', () => {
+    for (const text of [null, undefined, '', '{not json', 'null', '"x"', '42']) {
+      expect(parseReturnRecord(text), String(text)).toBeUndefined();
+    }
+    for (const record of [
+      { url },
+      { url, at: 'now', bounces: 0 },
+      { url, at: 1, bounces: -1 },
+      { url, at: 1, bounces: 0.5 },
+    ]) {
+      expect(parseReturnRecord(JSON.stringify(record)), JSON.stringify(record)).toBeUndefined();
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The loop guard: remembers, per tab, the last time the page sent the visitor
- * back, so that a page that loads again for the same URL soon after (the app
- * answered once, then fell over) slows down instead of bouncing the visitor
- * between the app and the page.
+ * The loop guard: the page remembers, per tab, the last time it sent the
+ * visitor back (src/poll/return-record-storage.ts keeps the record), so that
+ * a page that loads again for the same URL soon after (the app answered
+ * once, then fell over) slows down instead of bouncing the visitor between
+ * the app and the page. What a record means is decided here.
  */
 
 /** What the page writes just before sending the visitor back. */
@@ -20,9 +21,6 @@ export interface ReturnRecord {
  */
 export const BOUNCE_WINDOW = 60_000;
 
-/** The sessionStorage key: per tab and per origin, gone with the tab. */
-export const RETURN_RECORD_KEY = 'backsoon:return';
-
 function isReturnRecord(value: unknown): value is ReturnRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
@@ -37,30 +35,22 @@ function isReturnRecord(value: unknown): value is ReturnRecord {
 }
 
 /**
- * Counts the bounces of a visitor arriving on the page for `url` at `now`.
- * Anything malformed in the record counts as no record.
+ * Reads a stored record (its JSON); anything absent or malformed is no
+ * record. Never throws.
  */
-export function bouncesOnArrival(record: unknown, url: string, now: number): number {
-  if (!isReturnRecord(record) || record.url !== url) return 0;
-  const since = now - record.at;
-  return since >= 0 && since < BOUNCE_WINDOW ? record.bounces + 1 : 0;
-}
-
-/** Reads the record; storage that is missing, full or forbidden reads as none. */
-export function readReturnRecord(storage: Pick<Storage, 'getItem'> | undefined): unknown {
+export function parseReturnRecord(text: string | null | undefined): ReturnRecord | undefined {
+  if (!text) return undefined;
   try {
-    const text = storage?.getItem(RETURN_RECORD_KEY);
-    return text ? (JSON.parse(text) as unknown) : undefined;
+    const value = JSON.parse(text) as unknown;
+    return isReturnRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Writes the record; a storage that refuses only costs the guard. */
-export function writeReturnRecord(storage: Pick<Storage, 'setItem'> | undefined, record: ReturnRecord): void {
-  try {
-    storage?.setItem(RETURN_RECORD_KEY, JSON.stringify(record));
-  } catch {
-    // Private modes and full quotas throw: the visitor still goes back.
-  }
+/** Counts the bounces of a visitor arriving on the page for `url` at `now`. */
+export function bouncesOnArrival(record: ReturnRecord | undefined, url: string, now: number): number {
+  if (record?.url !== url) return 0;
+  const since = now - record.at;
+  return since >= 0 && since < BOUNCE_WINDOW ? record.bounces + 1 : 0;
 }

@@ -1,8 +1,7 @@
-import { PATHS } from '../protocol.js';
-
 /**
  * What the operator says about planned maintenance, at run time, in
- * PATHS.maintenanceInfo beside the page:
+ * maintenance.json beside the page (PATHS.maintenanceInfo; the poller reads
+ * it: src/poll/fetch-maintenance-info.ts):
  *
  *   { "message": "Moving to a faster database.", "until": "2026-11-21T14:30:00Z" }
  *
@@ -77,25 +76,4 @@ export function messageFor(info: MaintenanceInfo, locale: string): string | unde
   const messages = info.message;
   if (!messages) return undefined;
   return messages[locale] ?? messages[locale.split('-')[0] ?? ''] ?? messages['*'];
-}
-
-/** Fetches and parses the file; a missing or unreadable file is no information. */
-export async function fetchMaintenanceInfo(
-  fetch: typeof globalThis.fetch,
-  now: () => number,
-  signal?: AbortSignal,
-): Promise<MaintenanceInfo> {
-  try {
-    const response = await fetch(PATHS.maintenanceInfo, {
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: signal ?? null,
-    });
-    if (!response.ok) return {};
-    const length = Number(response.headers.get('Content-Length'));
-    if (length > MAX_INFO_CHARS) return {};
-    return parseMaintenanceInfo(await response.text(), now());
-  } catch {
-    return {};
-  }
 }

@@ -127,7 +127,7 @@ export const DEFAULT_POLL_OPTIONS: Readonly<PollOptions> = Object.freeze(
 /**
  * The HTML attribute of an option on `<backsoon-page>`, its name in
  * kebab-case: `attributeName('maxRetryAfter') === 'max-retry-after'`. The
- * element and the build (build/pages.ts) both call this.
+ * element and the build (vite-plugins/pages.ts) both call this.
  */
 export function attributeName(option: string): string {
   return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,19 +1,19 @@
-import { describe, expect, it, vi } from 'vitest';
-import { returnNavigation, returnToUrl } from './return-to.js';
+import { describe, expect, it } from 'vitest';
+import { reloadAsGetUrl, returnNavigation } from './return-to.js';
 
-describe('returning to the URL', () => {
+describe('returnNavigation', () => {
   it('replaces the entry with a fresh load of the same URL when there is no fragment', () => {
-    const location = { href: 'http://example.test/deep/path?q=1&x=%20y', replace: vi.fn(), reload: vi.fn() };
-    returnToUrl(location);
-    expect(location.replace).toHaveBeenCalledWith('http://example.test/deep/path?q=1&x=%20y');
-    expect(location.reload).not.toHaveBeenCalled();
+    expect(returnNavigation('http://example.test/deep/path?q=1&x=%20y')).toBe('replace');
   });
 
   it('reloads when the URL has a fragment, which replace() would treat as a same-document jump', () => {
     expect(returnNavigation('http://example.test/a#section')).toBe('reload');
-    const location = { href: 'http://example.test/a#section', replace: vi.fn(), reload: vi.fn() };
-    returnToUrl(location);
-    expect(location.reload).toHaveBeenCalledOnce();
-    expect(location.replace).not.toHaveBeenCalled();
+  });
+});
+
+describe('reloadAsGetUrl', () => {
+  it('is the page’s own URL without its fragment', () => {
+    expect(reloadAsGetUrl('http://example.test/form?step=2#total')).toBe('http://example.test/form?step=2');
+    expect(reloadAsGetUrl('http://example.test/form?step=2')).toBe('http://example.test/form?step=2');
   });
 });

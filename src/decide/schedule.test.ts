@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLL_OPTIONS as defaults, type PollOptions } from './poll-options.js';
-import { BUSY_SPREAD, SHARED_MAX_TIMEOUT, STEPS_PER_BOUNCE, planWait, returnDelay, shouldGiveUp } from './schedule.js';
+import { TURN_SPREAD, SHARED_MAX_TIMEOUT, STEPS_PER_BOUNCE, planWait, returnDelay, shouldGiveUp } from './schedule.js';
 
 const never = (): number => {
   throw new Error('random must not be drawn');
@@ -43,10 +43,10 @@ describe('planWait', () => {
     expect(delay(long, { ...defaults, maxTimeout: 3000 }, () => 0)).toBe(1500);
   });
 
-  it('turned away by the admission: one to 1 + BUSY_SPREAD minTimeouts, not a backoff step', () => {
-    const busy = { elapsed: 3_600_000, step: 7, bounces: 2, busy: true };
-    expect(planWait(busy, defaults, () => 0)).toEqual({ delay: defaults.minTimeout, advances: false });
-    expect(delay(busy, defaults, () => 0.5)).toBe(defaults.minTimeout * (1 + BUSY_SPREAD / 2));
+  it('awaiting a turn from the admission: one to 1 + TURN_SPREAD minTimeouts, not a backoff step', () => {
+    const awaiting = { elapsed: 3_600_000, step: 7, bounces: 2, awaitingTurn: true };
+    expect(planWait(awaiting, defaults, () => 0)).toEqual({ delay: defaults.minTimeout, advances: false });
+    expect(delay(awaiting, defaults, () => 0.5)).toBe(defaults.minTimeout * (1 + TURN_SPREAD / 2));
   });
 
   it('paces to an announced end: slow waits, the last one landing on the end', () => {
@@ -78,7 +78,7 @@ describe('planWait', () => {
     const slow = { elapsed: 90_000, step: 2, bounces: 0 };
     expect(planWait(slow, defaults, () => 0).advances).toBe(true);
     expect(planWait({ ...slow, elapsed: 0 }, defaults, never).advances).toBe(false);
-    expect(planWait({ ...slow, busy: true }, defaults, () => 0).advances).toBe(false);
+    expect(planWait({ ...slow, awaitingTurn: true }, defaults, () => 0).advances).toBe(false);
     expect(planWait({ ...slow, untilIn: 5000 }, defaults, () => 0).advances).toBe(false);
     expect(planWait({ ...slow, retryAfter: 20_000 }, defaults, never).advances).toBe(false);
     // once the announced end has passed, the backoff takes over again
@@ -116,7 +116,7 @@ describe('the schedule as a whole', () => {
         bounces: pick([0, 0, 0, 1, 2]),
         retryAfter: pick([undefined, undefined, undefined, random() * 400_000]),
         untilIn: pick([undefined, undefined, undefined, random() * 40_000 - 10_000]),
-        busy: pick([false, false, false, false, true]),
+        awaitingTurn: pick([false, false, false, false, true]),
         shared: pick([false, true]),
       };
       const plan = planWait(input, options, random);

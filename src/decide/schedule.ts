@@ -12,8 +12,8 @@ export interface ScheduleInput {
   retryAfter?: number | undefined;
   /** Time left until the end announced in maintenance.json, if any (negative once passed). */
   untilIn?: number | undefined;
-  /** The app is back and nginx turned this visitor away for now (its admission). */
-  busy?: boolean | undefined;
+  /** The app is back and the server has not given this visitor a turn yet (the verdict `awaiting-turn`). */
+  awaitingTurn?: boolean | undefined;
   /** The last check went to the shared probe (cached by nginx), not to the app. */
   shared?: boolean | undefined;
 }
@@ -27,13 +27,13 @@ export interface ScheduleInput {
 export const STEPS_PER_BOUNCE = 3;
 
 /**
- * A visitor turned away by nginx's admission ("busy") asks again after
- * between one and 1 + BUSY_SPREAD times minTimeout (1 to 3 s with the
+ * A visitor awaiting its turn (nginx's admission answered "busy") asks again
+ * after between one and 1 + TURN_SPREAD times minTimeout (1 to 3 s with the
  * defaults): asking costs nginx only, never the app, so it can be soon, and
  * the spread keeps the visitors it turned away from asking in step. The
  * turns themselves come at the rate nginx sets, whatever this pace.
  */
-export const BUSY_SPREAD = 2;
+export const TURN_SPREAD = 2;
 
 /**
  * The longest wait while the checks go to the shared probe: nginx answers
@@ -64,7 +64,7 @@ export interface WaitPlan {
  * benchmarks both call this, so the benchmarks measure the page's real
  * schedule.
  *
- * - A visitor turned away by nginx's admission asks again soon (BUSY_SPREAD).
+ * - A visitor awaiting its turn from nginx's admission asks again soon (TURN_SPREAD).
  * - Before an announced end of maintenance, checks are slow (between half
  *   of maxTimeout and maxTimeout: equalJitter) and the last one lands on
  *   the announced time: an operator who finishes early is noticed within
@@ -82,7 +82,7 @@ export interface WaitPlan {
  */
 export function planWait(input: ScheduleInput, options: PollOptions, random: () => number): WaitPlan {
   const { minTimeout, maxTimeout, maxRetryAfter } = options;
-  if (input.busy) return { delay: minTimeout * (1 + random() * BUSY_SPREAD), advances: false };
+  if (input.awaitingTurn) return { delay: minTimeout * (1 + random() * TURN_SPREAD), advances: false };
   if (input.untilIn !== undefined && input.untilIn > 0) {
     const slow = equalJitter(maxTimeout, minTimeout, random);
     return { delay: Math.max(minTimeout, Math.min(input.untilIn, slow)), advances: false };

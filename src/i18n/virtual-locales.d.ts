@@ -1,4 +1,4 @@
-// The languages chosen at build time (build/pages.ts writes this module).
+// The languages chosen at build time (vite-plugins/pages.ts writes this module).
 declare module 'virtual:backsoon-locales' {
   /** The default language: its strings are in the page, the others in locales/<tag>.json. */
   export const defaultLocale: string;

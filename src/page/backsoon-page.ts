@@ -7,14 +7,14 @@ import {
   heading,
   maintenanceLine,
   statusLine,
-  type Copy,
-  type PageKind,
-} from './copy.js';
+  type PageLanguage,
+} from './wording.js';
 import { loadMessages } from '../i18n/locale-loader.js';
 import { formState, type FormState } from '../decide/lost-form.js';
 import { pickLocale } from '../i18n/locale.js';
 import { messageFor } from '../decide/maintenance-info.js';
 import { PollController, type PollEventDetail } from '../poll/poll-controller.js';
+import { isScheduled } from '../poll/poller.js';
 import {
   DEFAULT_POLL_OPTIONS,
   POLL_OPTION_NAMES,
@@ -23,7 +23,8 @@ import {
   resolvePollOptions,
   type PollOptions,
 } from '../decide/poll-options.js';
-import { reloadAsGet } from '../decide/return-to.js';
+import { reloadAsGet } from '../poll/navigate.js';
+import type { PageVariant } from '../protocol.js';
 import { styles } from './backsoon-page.styles.js';
 
 /**
@@ -103,8 +104,11 @@ export class BacksoonPage extends LitElement {
   static override styles = styles;
   static override properties = properties;
 
-  /** Why the page is shown: `crash` (502/504) or `maintenance` (503). Set by the build's page variants. */
-  kind: 'crash' | 'maintenance' = 'crash';
+  /**
+   * The page's variant: `crash` (502/504) or `maintenance` (503), written
+   * by the build in each page (its attribute, `kind`, is public).
+   */
+  kind: PageVariant = 'crash';
   /** The method of the request nginx could not pass on; set by nginx on form submissions. */
   requestMethod = 'GET';
   /**
@@ -117,58 +121,58 @@ export class BacksoonPage extends LitElement {
 
   /** The options `pollOptions()` resolved last, and the properties they came from. */
   #resolvedOptions: { given: Partial<PollOptions>; options: PollOptions } | undefined;
-  #copy: Copy = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
+  #language: PageLanguage = { locale: defaultLocale, messages: defaultMessages, visitor: navigator.language };
   /** Settles once the visitor's language is known; the first render waits for it. */
-  readonly #copyReady: Promise<void> = this.#chooseCopy();
+  readonly #languageReady: Promise<void> = this.#chooseLanguage();
   readonly #poll = new PollController(this, () => ({
     options: this.#pollOptions(),
-    kind: this.kind === 'maintenance' ? 'maintenance' : 'crash',
+    variant: this.kind === 'maintenance' ? 'maintenance' : 'crash',
     unsent: this.#form !== 'none',
   }));
 
   protected override async scheduleUpdate(): Promise<void> {
-    await this.#copyReady;
+    await this.#languageReady;
     await super.scheduleUpdate();
   }
 
   override render() {
     const snapshot = this.#poll.snapshot;
     const now = this.#poll.now();
-    const kind = this.#shownKind;
+    const variant = this.#shownVariant;
     const form = this.#form;
     const back = snapshot.state === 'back';
-    const until = kind === 'maintenance' && !back ? this.#poll.info.until : undefined;
+    const until = variant === 'maintenance' && !back ? this.#poll.info.until : undefined;
     const operatorMessage =
-      kind === 'maintenance' && !back ? messageFor(this.#poll.info, this.#copy.locale) : undefined;
-    const body = bodyText(snapshot.state, kind, form, this.#copy);
-    const notice = formNotice(snapshot.state, form, this.#copy);
-    const status = statusLine(snapshot, now, this.#copy, form);
-    const busy = snapshot.state === 'waiting' || snapshot.state === 'checking' || (back && form === 'none');
+      variant === 'maintenance' && !back ? messageFor(this.#poll.info, this.#language.locale) : undefined;
+    const body = bodyText(snapshot.state, variant, form, this.#language);
+    const notice = formNotice(snapshot.state, form, this.#language);
+    const status = statusLine(snapshot, now, this.#language, form);
+    const spinning = isScheduled(snapshot.state) || snapshot.state === 'checking' || (back && form === 'none');
     return html`
-      <div class="card" part="card" lang=${this.#copy.locale}>
+      <div class="card" part="card" lang=${this.#language.locale}>
         <div class="logo" part="logo"></div>
-        <h1>${heading(snapshot.state, kind, this.#copy)}</h1>
+        <h1>${heading(snapshot.state, variant, this.#language)}</h1>
         ${body === undefined ? nothing : html`<p class="message">${body}</p>`}
-        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.#copy)}</p>`}
+        ${until === undefined ? nothing : html`<p class="schedule">${maintenanceLine(until, now, this.#language)}</p>`}
         ${operatorMessage === undefined ? nothing : html`<p class="operator" part="operator-message">${operatorMessage}</p>`}
         ${notice === undefined ? nothing : html`<p class="notice" part="notice">${notice}</p>`}
         ${
           status === undefined
             ? nothing
             : html`<p class="status" part="status">
-                <span class="spinner" aria-hidden="true" ?hidden=${!busy}></span>
+                <span class="spinner" aria-hidden="true" ?hidden=${!spinning}></span>
                 <span>${status}</span>
               </p>`
         }
-        <p class="visually-hidden" role="status">${announcement(snapshot, this.#copy, form)}</p>
+        <p class="visually-hidden" role="status">${announcement(snapshot, this.#language, form)}</p>
         <div class="actions">${this.#renderActions()}</div>
       </div>
     `;
   }
 
   override updated(): void {
-    document.documentElement.lang = this.#copy.locale;
-    document.title = heading(this.#poll.snapshot.state, this.#shownKind, this.#copy);
+    document.documentElement.lang = this.#language.locale;
+    document.title = heading(this.#poll.snapshot.state, this.#shownVariant, this.#language);
   }
 
   /**
@@ -177,7 +181,7 @@ export class BacksoonPage extends LitElement {
    * turns into "Try again"); the secondary one comes and goes.
    */
   #renderActions() {
-    const m = this.#copy.messages;
+    const m = this.#language.messages;
     const state = this.#poll.snapshot.state;
     if (state === 'back' && this.#form === 'none') return nothing;
     const [label, action, secondary] =
@@ -201,10 +205,15 @@ export class BacksoonPage extends LitElement {
     return html`<button type="button" part="button primary" @click=${action}>${label}</button>${secondary}`;
   }
 
-  /** Maintenance or crash as served, or as the last check found it (a crash can turn into maintenance and back). */
-  get #shownKind(): PageKind {
-    const seen = this.#poll.snapshot.kind;
-    return (seen === 'crash' || seen === 'maintenance' ? seen : this.kind) === 'maintenance' ? 'maintenance' : 'crash';
+  /**
+   * The variant whose words the page shows: the one the last check found
+   * the app away for (a crash can turn into maintenance and back), else the
+   * one it was served as.
+   */
+  get #shownVariant(): PageVariant {
+    const reason = this.#poll.snapshot.awayReason;
+    const variant = reason === 'crash' || reason === 'maintenance' ? reason : this.kind;
+    return variant === 'maintenance' ? 'maintenance' : 'crash';
   }
 
   /** What became of the request that met the outage, from nginx's marks. */
@@ -213,11 +222,11 @@ export class BacksoonPage extends LitElement {
   }
 
   /** Picks the visitor's language among the shipped ones and loads its strings if they are not the default's. */
-  async #chooseCopy(): Promise<void> {
+  async #chooseLanguage(): Promise<void> {
     const locale = pickLocale(navigator.languages ?? [navigator.language], available, defaultLocale);
     if (locale === defaultLocale) return;
     const messages = await loadMessages(locale, defaultMessages);
-    if (messages) this.#copy = { ...this.#copy, locale, messages };
+    if (messages) this.#language = { ...this.#language, locale, messages };
   }
 
   /**

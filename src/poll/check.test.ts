@@ -11,8 +11,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const marked = (kind = 'crash') =>
-  new Response(null, { status: kind === 'busy' ? 429 : 502, headers: { 'X-Backsoon': kind, 'Retry-After': '30' } });
+const marked = (marker = 'crash') =>
+  new Response(null, {
+    status: marker === 'busy' ? 429 : 502,
+    headers: { 'X-Backsoon': marker, 'Retry-After': '30' },
+  });
 /** What the probe answers when the app answered it: the app's status, and the probe's header. */
 const probeUp = () => new Response(null, { status: 200, headers: { 'X-Backsoon-Probe': '1' } });
 /** What a server without the probe answers: its static 404, no marker, no probe header. */
@@ -38,7 +41,7 @@ describe('checkUrl', () => {
   it('asks with one HEAD request that no cache answers and that does not follow redirects', async () => {
     const fetch = vi.fn(async () => marked());
     const verdict = await checkUrl('http://example.test/a?b=1', options(fetch));
-    expect(verdict).toEqual({ down: true, kind: 'crash', retryAfter: 30_000 });
+    expect(verdict).toEqual({ outcome: 'away', reason: 'crash', retryAfter: 30_000 });
     expect(fetch).toHaveBeenCalledWith(
       'http://example.test/a?b=1',
       expect.objectContaining({ method: 'HEAD', cache: 'no-store', redirect: 'manual', credentials: 'omit' }),
@@ -49,7 +52,7 @@ describe('checkUrl', () => {
     const fetch = vi.fn(async () => {
       throw new TypeError('Failed to fetch');
     });
-    expect(await checkUrl('/', options(fetch))).toEqual({ down: true, kind: 'unreachable' });
+    expect(await checkUrl('/', options(fetch))).toEqual({ outcome: 'away', reason: 'unreachable' });
   });
 });
 
@@ -81,7 +84,7 @@ describe('deadline', () => {
     const limit = deadline(new AbortController().signal, 5000);
     const pending = checkUrl('/', { signal: limit.signal, now: Date.now, fetch });
     await vi.advanceTimersByTimeAsync(5000);
-    await expect(pending).resolves.toEqual({ down: true, kind: 'unreachable' });
+    await expect(pending).resolves.toEqual({ outcome: 'away', reason: 'unreachable' });
     limit.clear();
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -91,24 +94,24 @@ describe('AppCheck', () => {
   it('asks the shared probe, not the page’s own URL, while the app is down', async () => {
     const net = network({ [PROBE_URL]: [() => marked(), () => marked()] });
     const check = new AppCheck('http://example.test/deep?q=1', true);
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'crash' });
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'crash' });
+    expect(await check.run(options(net.fetch))).toMatchObject({ outcome: 'away', reason: 'crash' });
+    expect(await check.run(options(net.fetch))).toMatchObject({ outcome: 'away', reason: 'crash' });
     expect(net.asked).toEqual([PROBE_URL, PROBE_URL]);
   });
 
   it('asks for a turn once the probe says the app answers, and goes when given one', async () => {
     const net = network({ [PROBE_URL]: [probeUp], [ADMIT_URL]: [probeUp] });
     const check = new AppCheck('/deep', true);
-    expect(await check.run(options(net.fetch))).toEqual({ down: false, admitted: true });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'back', admitted: true });
     expect(net.asked).toEqual([PROBE_URL, ADMIT_URL]);
   });
 
-  it('turned away, it is busy, and next time asks straight for a turn', async () => {
+  it('turned away (busy), it awaits its turn, and next time asks straight for one', async () => {
     const net = network({ [PROBE_URL]: [probeUp], [ADMIT_URL]: [() => marked('busy'), () => marked('busy'), probeUp] });
     const check = new AppCheck('/deep', true);
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'busy' });
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'busy' });
-    expect(await check.run(options(net.fetch))).toEqual({ down: false, admitted: true });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'awaiting-turn' });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'awaiting-turn' });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'back', admitted: true });
     expect(net.asked).toEqual([PROBE_URL, ADMIT_URL, ADMIT_URL, ADMIT_URL]);
   });
 
@@ -119,23 +122,23 @@ describe('AppCheck', () => {
     });
     const check = new AppCheck('/deep', true);
     await check.run(options(net.fetch));
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'crash' });
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'crash' });
+    expect(await check.run(options(net.fetch))).toMatchObject({ outcome: 'away', reason: 'crash' });
+    expect(await check.run(options(net.fetch))).toMatchObject({ outcome: 'away', reason: 'crash' });
     expect(net.asked).toEqual([PROBE_URL, ADMIT_URL, ADMIT_URL, PROBE_URL]);
   });
 
   it('a lost form never takes a turn: it only learns that the app is back', async () => {
     const net = network({ [PROBE_URL]: [probeUp] });
     const check = new AppCheck('/form', false);
-    expect(await check.run(options(net.fetch))).toEqual({ down: false });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'back' });
     expect(net.asked).toEqual([PROBE_URL]);
   });
 
   it('on a server without the probe, asks its own URL from then on and goes without a turn', async () => {
     const net = network({ [PROBE_URL]: [noProbe], '/deep?q=1': [() => marked(), appUp] });
     const check = new AppCheck('/deep?q=1', true);
-    expect(await check.run(options(net.fetch))).toMatchObject({ down: true, kind: 'crash' });
-    expect(await check.run(options(net.fetch))).toEqual({ down: false });
+    expect(await check.run(options(net.fetch))).toMatchObject({ outcome: 'away', reason: 'crash' });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'back' });
     expect(net.asked).toEqual([PROBE_URL, '/deep?q=1', '/deep?q=1']);
   });
 
@@ -145,8 +148,8 @@ describe('AppCheck', () => {
       throw new TypeError('Failed to fetch');
     });
     const check = new AppCheck('/deep', true);
-    expect(await check.run(options(failing))).toEqual({ down: true, kind: 'unreachable' });
-    expect(await check.run(options(net.fetch))).toEqual({ down: false, admitted: true });
+    expect(await check.run(options(failing))).toEqual({ outcome: 'away', reason: 'unreachable' });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'back', admitted: true });
     expect(net.asked).toEqual([PROBE_URL, ADMIT_URL]);
   });
 });

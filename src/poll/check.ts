@@ -73,16 +73,17 @@ export function deadline(outer: AbortSignal, timeout: number): { signal: AbortSi
  *    not its own URL: N waiting visitors cost the app one request a second, not N.
  * 2. When the probe says the app answers and the visitor is to go back by
  *    itself, it asks for a turn (PATHS.admit): nginx grants turns at the
- *    app's pace and answers the rest "busy" (marker `busy`), and those ask
- *    again soon, straight for a turn. A visitor turned away never navigates,
- *    so it never counts as a bounce.
+ *    app's pace and answers the rest "busy" (marker `busy`): those await
+ *    their turn (the verdict `awaiting-turn`: the app is not away) and ask
+ *    again soon, straight for a turn. A visitor turned away never
+ *    navigates, so it never counts as a bounce.
  * 3. A server without the probe answers without the probe's header (its
  *    404): the page then asks its own URL from then on, as it always did,
  *    and goes back without asking for a turn.
  */
 export class AppCheck {
   #probe: 'unknown' | 'present' | 'absent' = 'unknown';
-  #waitingTurn = false;
+  #awaitingTurn = false;
 
   /**
    * @param pageUrl the page's own URL, asked when the server has no probe
@@ -99,10 +100,10 @@ export class AppCheck {
 
   async run(options: CheckOptions): Promise<Verdict> {
     if (this.#probe !== 'absent') {
-      const first = await this.#ask(this.#waitingTurn ? PATHS.admit : PATHS.probe, options);
+      const first = await this.#ask(this.#awaitingTurn ? PATHS.admit : PATHS.probe, options);
       if (first !== 'no-probe') {
         this.#probe = 'present';
-        if (first.down || first.admitted || !this.#wantsTurn) return this.#settle(first);
+        if (first.outcome !== 'back' || first.admitted || !this.#wantsTurn) return this.#settle(first);
         const turn = await this.#ask(PATHS.admit, options);
         return this.#settle(turn === 'no-probe' ? UNREACHABLE : turn);
       }
@@ -115,13 +116,13 @@ export class AppCheck {
     const response = await head(url, options);
     if (!response) return UNREACHABLE;
     const verdict = probeVerdict(response, options.now());
-    if (verdict === 'no-probe') return verdict;
-    if (verdict.down) return { ...verdict, shared: true };
-    return url === PATHS.admit ? { down: false, admitted: true } : verdict;
+    if (verdict === 'no-probe' || verdict.outcome === 'awaiting-turn') return verdict;
+    if (verdict.outcome === 'away') return { ...verdict, shared: true };
+    return url === PATHS.admit ? { outcome: 'back', admitted: true } : verdict;
   }
 
   #settle(verdict: Verdict): Verdict {
-    this.#waitingTurn = verdict.down && verdict.kind === 'busy';
+    this.#awaitingTurn = verdict.outcome === 'awaiting-turn';
     return verdict;
   }
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReactiveController } from 'lit';
 import { PollController, type PollEnvironment, type PollSetup, type PollEventDetail } from './poll-controller.js';
 import { DEFAULT_POLL_OPTIONS } from '../decide/poll-options.js';
-import { RETURN_RECORD_KEY } from '../decide/loop-guard.js';
+import { RETURN_RECORD_KEY } from './return-record-storage.js';
 import { PATHS } from '../protocol.js';
 
 const URL_ASKED = 'http://example.test/deep/path?q=1&x=%20y#section';
@@ -41,7 +41,7 @@ function environment(respond: () => Response | Promise<Response>) {
   return { env, store, document, window, location, fetch };
 }
 
-const crash: PollSetup = { options: DEFAULT_POLL_OPTIONS, kind: 'crash', unsent: false };
+const crash: PollSetup = { options: DEFAULT_POLL_OPTIONS, variant: 'crash', unsent: false };
 /** The controller under test on `host`, in `world`, with `setup` (read at each use, as the element's is). */
 function controllerOn(host: FakeHost, world: ReturnType<typeof environment>, setup: () => PollSetup = () => crash) {
   return new PollController(host, setup, () => world.env);
@@ -79,6 +79,25 @@ describe('PollController', () => {
       () => environment(down).env,
     );
     controller.hostConnected();
+    const before = host.updates;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(host.updates - before).toBe(5);
+    controller.hostDisconnected();
+  });
+
+  it('redraws the countdown once a second while the visitor awaits a turn', async () => {
+    const host = new FakeHost();
+    const world = environment(down);
+    world.fetch.mockImplementation(async (url) =>
+      url === PATHS.admit
+        ? new Response(null, { status: 429, headers: { 'X-Backsoon': 'busy' } })
+        : new Response(null, { status: 200, headers: { 'X-Backsoon-Probe': '1' } }),
+    );
+    const options = { ...DEFAULT_POLL_OPTIONS, quickPeriod: 0, minTimeout: 10_000, maxTimeout: 10_000 };
+    const controller = controllerOn(host, world, () => ({ ...crash, options }));
+    controller.hostConnected();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(controller.snapshot).toMatchObject({ state: 'awaiting-turn', attempt: 1 });
     const before = host.updates;
     await vi.advanceTimersByTimeAsync(5000);
     expect(host.updates - before).toBe(5);
@@ -166,7 +185,7 @@ describe('PollController', () => {
         ? new Response(JSON.stringify({ message: 'Moving house', until: new Date(until).toISOString() }))
         : new Response(null, { status: 503, headers: { 'X-Backsoon': 'maintenance', 'Retry-After': '30' } }),
     );
-    const controller = controllerOn(host, world, () => ({ ...crash, kind: 'maintenance' }));
+    const controller = controllerOn(host, world, () => ({ ...crash, variant: 'maintenance' }));
     controller.hostConnected();
     await vi.advanceTimersByTimeAsync(0);
     expect(controller.info).toEqual({ message: { '*': 'Moving house' }, until });

@@ -1,11 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { AppCheck, deadline } from './check.js';
-import { bouncesOnArrival, readReturnRecord, writeReturnRecord } from '../decide/loop-guard.js';
-import { fetchMaintenanceInfo, type MaintenanceInfo } from '../decide/maintenance-info.js';
+import { bouncesOnArrival } from '../decide/loop-guard.js';
+import type { MaintenanceInfo } from '../decide/maintenance-info.js';
 import type { PollOptions } from '../decide/poll-options.js';
-import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
-import { returnToUrl } from '../decide/return-to.js';
-import type { OutageKind } from '../decide/verdict.js';
+import type { PageVariant } from '../protocol.js';
+import { AppCheck, deadline } from './check.js';
+import { fetchMaintenanceInfo } from './fetch-maintenance-info.js';
+import { returnToUrl } from './navigate.js';
+import { isScheduled, Poller, type PollEventName, type PollSnapshot } from './poller.js';
+import { readReturnRecord, writeReturnRecord } from './return-record-storage.js';
 
 /** The parts of the browser the controller touches; tests pass fakes. */
 export interface PollEnvironment {
@@ -38,14 +40,14 @@ export function browserEnvironment(): PollEnvironment {
 }
 
 /**
- * What the host tells the controller. `kind` and `unsent` are read when the
- * host connects; `options` again before each check and each wait, so that a
- * changed option takes effect from the next one.
+ * What the host tells the controller. `variant` and `unsent` are read when
+ * the host connects; `options` again before each check and each wait, so
+ * that a changed option takes effect from the next one.
  */
 export interface PollSetup {
   options: PollOptions;
-  /** What the page was served for, from nginx's choice of page. */
-  kind: OutageKind;
+  /** The page the server chose: maintenance's reads maintenance.json at once. */
+  variant: PageVariant;
   /** A form submission that did not reach the app: never navigate by ourselves. */
   unsent: boolean;
 }
@@ -72,7 +74,7 @@ const INFO_REFRESH = 60_000;
  */
 export class PollController implements ReactiveController {
   /** The latest state, for render(). */
-  snapshot: PollSnapshot = { state: 'idle', attempt: 0, elapsed: 0, nextCheckAt: undefined, kind: undefined };
+  snapshot: PollSnapshot = { state: 'idle', attempt: 0, elapsed: 0, nextCheckAt: undefined, awayReason: undefined };
   /** The operator's word on planned maintenance, once read. */
   info: MaintenanceInfo = {};
 
@@ -82,31 +84,24 @@ export class PollController implements ReactiveController {
   #infoAbort: AbortController | undefined;
   #infoReadAt = Number.NEGATIVE_INFINITY;
 
-  readonly #host: ReactiveControllerHost & EventTarget;
-  readonly #setup: () => PollSetup;
-  readonly #env: () => PollEnvironment;
-
   constructor(
-    host: ReactiveControllerHost & EventTarget,
-    setup: () => PollSetup,
-    env: () => PollEnvironment = browserEnvironment,
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly setup: () => PollSetup,
+    private readonly env: () => PollEnvironment = browserEnvironment,
   ) {
-    this.#host = host;
-    this.#setup = setup;
-    this.#env = env;
     host.addController(this);
   }
 
   hostConnected(): void {
-    const env = (this.#environment = this.#env());
-    const { kind, unsent } = this.#setup();
+    const env = (this.#environment = this.env());
+    const { variant, unsent } = this.setup();
     const url = env.location.href;
     const bounces = bouncesOnArrival(readReturnRecord(env.storage), url, env.now());
     this.#infoAbort = new AbortController();
-    if (kind === 'maintenance') void this.#readInfo(env, this.#infoAbort.signal);
+    if (variant === 'maintenance') void this.#readInfo(env, this.#infoAbort.signal);
     const appCheck = new AppCheck(url, !unsent);
     this.#poller = new Poller({
-      options: () => this.#setup().options,
+      options: () => this.setup().options,
       bounces,
       autoReturn: !unsent,
       now: env.now,
@@ -117,10 +112,11 @@ export class PollController implements ReactiveController {
       // One deadline for the whole check, the maintenance.json read included:
       // nothing in it may outlive `timeout`.
       check: async (signal) => {
-        const limit = deadline(signal, this.#setup().options.timeout);
+        const limit = deadline(signal, this.setup().options.timeout);
         try {
           const verdict = await appCheck.run({ signal: limit.signal, now: env.now, fetch: env.fetch });
-          if (verdict.down && verdict.kind === 'maintenance' && env.now() - this.#infoReadAt >= INFO_REFRESH) {
+          const maintenance = verdict.outcome === 'away' && verdict.reason === 'maintenance';
+          if (maintenance && env.now() - this.#infoReadAt >= INFO_REFRESH) {
             await this.#readInfo(env, limit.signal);
           }
           return verdict;
@@ -148,7 +144,7 @@ export class PollController implements ReactiveController {
 
   /** The environment's clock, for the countdown. */
   now(): number {
-    return (this.#environment ?? this.#env()).now();
+    return (this.#environment ?? this.env()).now();
   }
 
   /** "Try now", "Try again" and "Resume checking". */
@@ -166,18 +162,18 @@ export class PollController implements ReactiveController {
     const info = await fetchMaintenanceInfo(env.fetch, env.now, signal);
     if (signal.aborted) return;
     this.info = info;
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 
   #update(snapshot: PollSnapshot): void {
     this.snapshot = snapshot;
-    this.#setTicking(snapshot.state === 'waiting');
-    this.#host.requestUpdate();
+    this.#setTicking(isScheduled(snapshot.state));
+    this.host.requestUpdate();
   }
 
   #setTicking(on: boolean): void {
     if (on && this.#ticker === undefined) {
-      this.#ticker = setInterval(() => this.#host.requestUpdate(), TICK);
+      this.#ticker = setInterval(() => this.host.requestUpdate(), TICK);
     } else if (!on && this.#ticker !== undefined) {
       clearInterval(this.#ticker);
       this.#ticker = undefined;
@@ -186,7 +182,7 @@ export class PollController implements ReactiveController {
 
   #dispatch(name: PollEventName, snapshot: PollSnapshot): boolean {
     const detail: PollEventDetail = { attempt: snapshot.attempt, elapsed: snapshot.elapsed };
-    return this.#host.dispatchEvent(
+    return this.host.dispatchEvent(
       new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: name === 'backsoon-back' }),
     );
   }

@@ -3,8 +3,9 @@ import { DEFAULT_POLL_OPTIONS, type PollOptions } from '../decide/poll-options.j
 import { Poller, type PollEventName, type PollSnapshot } from './poller.js';
 import type { Verdict } from '../decide/verdict.js';
 
-const DOWN: Verdict = { down: true, kind: 'crash' };
-const UP: Verdict = { down: false };
+const DOWN: Verdict = { outcome: 'away', reason: 'crash' };
+const UP: Verdict = { outcome: 'back' };
+const TURN_PENDING: Verdict = { outcome: 'awaiting-turn' };
 
 function setup(
   options: Partial<PollOptions> = {},
@@ -21,7 +22,7 @@ function setup(
     if (hold) {
       return new Promise<Verdict>((resolve) => {
         release = resolve;
-        signal.addEventListener('abort', () => resolve({ down: true, kind: 'unreachable' }));
+        signal.addEventListener('abort', () => resolve({ outcome: 'away', reason: 'unreachable' }));
       });
     }
     return Promise.resolve(verdicts.shift() ?? DOWN);
@@ -84,7 +85,7 @@ describe('Poller', () => {
     expect(t.check).toHaveBeenCalledTimes(5);
     expect(t.events.map((e) => e.snapshot.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(t.events.every((e) => e.name === 'backsoon-attempt')).toBe(true);
-    expect(t.poller.snapshot).toMatchObject({ state: 'waiting', attempt: 5, kind: 'crash' });
+    expect(t.poller.snapshot).toMatchObject({ state: 'waiting', attempt: 5, awayReason: 'crash' });
     t.poller.stop();
   });
 
@@ -130,27 +131,45 @@ describe('Poller', () => {
 
   it('a visitor given its turn by nginx goes at once, even after the quick phase', async () => {
     const t = setup({ quickPeriod: 2000 });
-    t.verdicts.push(DOWN, DOWN, { down: false, admitted: true });
+    t.verdicts.push(DOWN, DOWN, { outcome: 'back', admitted: true });
     t.poller.start();
     await vi.advanceTimersByTimeAsync(2000 + 1125);
     expect(t.returnToApp).toHaveBeenCalledOnce();
   });
 
-  it('turned away (busy), asks again after one to three seconds, without stepping the backoff', async () => {
+  it('awaiting a turn, asks again after one to three seconds, without stepping the backoff', async () => {
     const t = setup({ quickPeriod: 0 });
-    t.verdicts.push({ down: true, kind: 'busy' }, { down: true, kind: 'busy' }, { down: true, kind: 'busy' });
+    t.verdicts.push(TURN_PENDING, TURN_PENDING, TURN_PENDING);
     // The first wait is the backoff's first step (quickPeriod 0): ceiling 1500, random 0.5 → 1125.
     t.poller.start();
     await vi.advanceTimersByTimeAsync(1125);
-    expect(t.poller.snapshot.kind).toBe('busy');
+    // The app is not away: the visitor awaits its turn.
+    expect(t.poller.snapshot).toMatchObject({ state: 'awaiting-turn', awayReason: undefined });
     expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(2000); // 1000 × (1 + 0.5 × 2)
     await vi.advanceTimersByTimeAsync(2000);
     await vi.advanceTimersByTimeAsync(2000);
     t.verdicts.push(DOWN);
     await vi.advanceTimersByTimeAsync(2000);
     // Back to the backoff where it stood: step 1, ceiling 2250 → 1687.5.
-    expect(t.poller.snapshot).toMatchObject({ kind: 'crash', attempt: 4 });
+    expect(t.poller.snapshot).toMatchObject({ state: 'waiting', awayReason: 'crash', attempt: 4 });
     expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(1687.5);
+    t.poller.stop();
+  });
+
+  it('awaiting a turn, checks at once when the network comes back, and pauses in a hidden tab', async () => {
+    const t = setup({ quickPeriod: 0 });
+    t.verdicts.push(TURN_PENDING, TURN_PENDING);
+    t.poller.start();
+    await vi.advanceTimersByTimeAsync(1125);
+    expect(t.poller.snapshot.state).toBe('awaiting-turn');
+    t.network.dispatchEvent(new Event('online'));
+    expect(t.check).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.poller.snapshot.state).toBe('awaiting-turn');
+    t.visibility.hidden = true;
+    t.visibility.dispatchEvent(new Event('visibilitychange'));
+    expect(t.poller.snapshot.state).toBe('paused');
+    expect(vi.getTimerCount()).toBe(0);
     t.poller.stop();
   });
 
@@ -160,7 +179,7 @@ describe('Poller', () => {
     t.check.mockImplementationOnce(() => Promise.reject(new Error('boom')));
     t.poller.start();
     await vi.advanceTimersByTimeAsync(1000);
-    expect(t.poller.snapshot).toMatchObject({ state: 'waiting', kind: 'unreachable', attempt: 1 });
+    expect(t.poller.snapshot).toMatchObject({ state: 'waiting', awayReason: 'unreachable', attempt: 1 });
     t.verdicts.push(UP);
     await vi.advanceTimersByTimeAsync(1000);
     expect(t.returnToApp).toHaveBeenCalledOnce();
@@ -177,7 +196,7 @@ describe('Poller', () => {
 
   it('waits as long as Retry-After asks, without jitter', async () => {
     const t = setup();
-    t.verdicts.push({ down: true, kind: 'maintenance', retryAfter: 7000 });
+    t.verdicts.push({ outcome: 'away', reason: 'maintenance', retryAfter: 7000 });
     t.poller.start();
     await vi.advanceTimersByTimeAsync(1000);
     expect(t.poller.snapshot.nextCheckAt! - Date.now()).toBe(7000);

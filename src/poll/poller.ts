@@ -1,16 +1,23 @@
 import type { PollOptions } from '../decide/poll-options.js';
 import { planWait, returnDelay, shouldGiveUp } from '../decide/schedule.js';
-import { UNREACHABLE, type OutageKind, type Verdict } from '../decide/verdict.js';
+import { UNREACHABLE, type AwayReason, type Verdict } from '../decide/verdict.js';
 
 /**
- * - `waiting`: a check is scheduled at `nextCheckAt`
+ * - `waiting`: the app is away; a check is scheduled at `nextCheckAt`
+ * - `awaiting-turn`: the app answers, but the server has not given this
+ *   visitor a turn yet; it asks again for one at `nextCheckAt`
  * - `checking`: one check is in flight
  * - `paused`: the tab is hidden; nothing is scheduled
  * - `gave-up`: the limits were reached; only `checkNow()` starts again
  * - `stopped`: the visitor stopped the checks; only `checkNow()` starts again
  * - `back`: the app answered; the visitor is being sent back
  */
-export type PollState = 'idle' | 'waiting' | 'checking' | 'paused' | 'gave-up' | 'stopped' | 'back';
+export type PollState = 'idle' | 'waiting' | 'awaiting-turn' | 'checking' | 'paused' | 'gave-up' | 'stopped' | 'back';
+
+/** Whether a check is scheduled (`nextCheckAt`): the app is away, or the visitor awaits a turn. */
+export function isScheduled(state: PollState): boolean {
+  return state === 'waiting' || state === 'awaiting-turn';
+}
 
 /** What the page shows and what the events carry. */
 export interface PollSnapshot {
@@ -21,8 +28,11 @@ export interface PollSnapshot {
   readonly elapsed: number;
   /** When the next check is due (ms since the epoch), while waiting. */
   readonly nextCheckAt: number | undefined;
-  /** Why the app is away, from the last failed check. */
-  readonly kind: OutageKind | undefined;
+  /**
+   * Why the app is away, from the last check, when that check found it
+   * away (undefined before the first check and while awaiting a turn).
+   */
+  readonly awayReason: AwayReason | undefined;
 }
 
 /** The events a poller emits, named as the element dispatches them. */
@@ -77,7 +87,8 @@ export class Poller {
   #step = 0;
   #startedAt = 0;
   #nextCheckAt: number | undefined;
-  #kind: OutageKind | undefined;
+  #awayReason: AwayReason | undefined;
+  #awaitingTurn = false;
   #retryAfter: number | undefined;
   #shared = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -95,7 +106,7 @@ export class Poller {
       attempt: this.#attempt,
       elapsed: this.#state === 'idle' ? 0 : this.#deps.now() - this.#startedAt,
       nextCheckAt: this.#nextCheckAt,
-      kind: this.#kind,
+      awayReason: this.#awayReason,
     };
   }
 
@@ -144,7 +155,7 @@ export class Poller {
 
   readonly #onVisibilityChange = (): void => {
     if (this.#deps.visibility.hidden) {
-      if (this.#state === 'waiting' || this.#state === 'checking') {
+      if (isScheduled(this.#state) || this.#state === 'checking') {
         this.#cancelPending();
         this.#setState('paused');
       }
@@ -154,7 +165,7 @@ export class Poller {
   };
 
   readonly #onOnline = (): void => {
-    if (this.#state === 'waiting') void this.#runCheck();
+    if (isScheduled(this.#state)) void this.#runCheck();
   };
 
   /** @param asked the visitor asked for this check: no return spread then. */
@@ -169,7 +180,7 @@ export class Poller {
     const verdict = await this.#deps.check(abort.signal).catch((): Verdict => UNREACHABLE);
     if (this.#inFlight !== abort) return; // stopped, paused or superseded meanwhile
     this.#inFlight = undefined;
-    if (!verdict.down) {
+    if (verdict.outcome === 'back') {
       this.#setState('back');
       if (this.#deps.emit('backsoon-back', this.snapshot) && this.#deps.autoReturn) {
         // A visitor given its turn by nginx's admission goes now: the turn is for now.
@@ -182,9 +193,11 @@ export class Poller {
       }
       return;
     }
-    this.#kind = verdict.kind;
-    this.#retryAfter = verdict.retryAfter;
-    this.#shared = verdict.shared === true;
+    const away = verdict.outcome === 'away' ? verdict : undefined;
+    this.#awaitingTurn = verdict.outcome === 'awaiting-turn';
+    this.#awayReason = away?.reason;
+    this.#retryAfter = away?.retryAfter;
+    this.#shared = away?.shared === true;
     const elapsed = this.#deps.now() - this.#startedAt;
     if (shouldGiveUp(this.#attempt, elapsed, this.#deps.options())) {
       this.#setState('gave-up');
@@ -204,7 +217,7 @@ export class Poller {
         bounces: this.#deps.bounces,
         retryAfter: this.#retryAfter,
         untilIn: until === undefined ? undefined : until - now,
-        busy: this.#kind === 'busy',
+        awaitingTurn: this.#awaitingTurn,
         shared: this.#shared,
       },
       this.#deps.options(),
@@ -213,7 +226,7 @@ export class Poller {
     if (plan.advances) this.#step += 1;
     this.#nextCheckAt = now + plan.delay;
     this.#timer = setTimeout(() => void this.#runCheck(), plan.delay);
-    this.#setState('waiting');
+    this.#setState(this.#awaitingTurn ? 'awaiting-turn' : 'waiting');
   }
 
   #cancelPending(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PATHS } from '../protocol.js';
-import { createNavigationHandler, formSentIn, outageOf, pageResponse } from './navigation-handler.js';
+import { createNavigationHandler, formSentIn, awayReasonOf, pageResponse } from './navigation-handler.js';
 
 const PAGE =
   '<html><head><noscript><meta http-equiv="refresh" content="30" /></noscript></head><body><backsoon-page kind="crash"></backsoon-page></body></html>';
@@ -11,17 +11,19 @@ const find = async (url: string): Promise<Response | undefined> =>
 
 describe('the worker’s decision', () => {
   it('passes the app’s own responses on, its errors included, and takes over for the marker or no answer', () => {
-    expect(outageOf(new Response('app', { status: 200 }))).toBeUndefined();
-    expect(outageOf(new Response('app', { status: 500 }))).toBeUndefined();
-    expect(outageOf(new Response('app', { status: 503, headers: { 'Retry-After': '9' } }))).toBeUndefined();
-    expect(outageOf(new Response('', { status: 502, headers: { 'X-Backsoon': 'crash' } }))).toBe('crash');
-    expect(outageOf(new Response('', { status: 503, headers: { 'X-Backsoon': 'maintenance' } }))).toBe('maintenance');
-    expect(outageOf(undefined)).toBe('unreachable');
+    expect(awayReasonOf(new Response('app', { status: 200 }))).toBeUndefined();
+    expect(awayReasonOf(new Response('app', { status: 500 }))).toBeUndefined();
+    expect(awayReasonOf(new Response('app', { status: 503, headers: { 'Retry-After': '9' } }))).toBeUndefined();
+    expect(awayReasonOf(new Response('', { status: 502, headers: { 'X-Backsoon': 'crash' } }))).toBe('crash');
+    expect(awayReasonOf(new Response('', { status: 503, headers: { 'X-Backsoon': 'maintenance' } }))).toBe(
+      'maintenance',
+    );
+    expect(awayReasonOf(undefined)).toBe('unreachable');
   });
 
   it('takes a network-error response for no answer (Firefox resolves a failed navigation preload with one)', () => {
     expect(Response.error().type).toBe('error');
-    expect(outageOf(Response.error())).toBe('unreachable');
+    expect(awayReasonOf(Response.error())).toBe('unreachable');
   });
 
   it('answers with the cached page and nginx’s own status and Retry-After', async () => {

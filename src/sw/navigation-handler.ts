@@ -1,18 +1,15 @@
 import type { RouteHandlerCallback } from 'workbox-core';
 import { isLostForm } from '../decide/lost-form.js';
-import { MARKER_HEADER, PATHS, readMarker, REWRITES, type Marker } from '../protocol.js';
+import type { AwayReason } from '../decide/verdict.js';
+import { MARKER_HEADER, PATHS, readMarker, REWRITES } from '../protocol.js';
 
 /**
- * Why a navigation gets a page (undefined: pass the response on). `busy`
- * never comes for a navigation (only the probe says it); if it did, the
- * visitor would get the crash page, which waits and goes back.
- */
-export type Outage = Exclude<Marker, 'busy'> | 'unreachable';
-
-/**
+ * Why a navigation gets a page, or undefined to pass the response on.
  * Decides from the network's answer: no answer at all (the server or the
  * network is down), nginx's own error page (the marker), or the app's own
- * response, which is never touched, its 500s included.
+ * response, which is never touched, its 500s included. `busy` never comes
+ * for a navigation (only the probe says it); if it did, the visitor would
+ * get the crash page, which waits and goes back.
  *
  * A network-error response (`type` "error", status 0) is no answer either.
  * `fetch()` rejects instead of giving one, but Firefox resolves a failed
@@ -20,7 +17,7 @@ export type Outage = Exclude<Marker, 'busy'> | 'unreachable';
  * `respondWith()`, it made Firefox show its own "Unable to connect" page.
  * https://github.com/GoogleChrome/workbox/issues/3134
  */
-export function outageOf(response: Response | undefined): Outage | undefined {
+export function awayReasonOf(response: Response | undefined): AwayReason | undefined {
   if (!response || response.type === 'error') return 'unreachable';
   const marker = response.headers.get(MARKER_HEADER);
   if (marker === null) return undefined;
@@ -45,12 +42,12 @@ export function formSentIn(html: string): 'no' | 'maybe' | undefined {
  * does not tell whether the form went out before the connection broke.
  */
 export async function pageResponse(
-  outage: Outage,
+  reason: AwayReason,
   original: Response | undefined,
   method: string,
   find: (url: string) => Promise<Response | undefined>,
 ): Promise<Response | undefined> {
-  const cached = await find(outage === 'maintenance' ? PATHS.maintenancePage : PATHS.crashPage);
+  const cached = await find(reason === 'maintenance' ? PATHS.maintenancePage : PATHS.crashPage);
   if (!cached) return undefined;
   let html = await cached.text();
   if (isLostForm(method)) {
@@ -63,7 +60,7 @@ export async function pageResponse(
   const headers = new Headers({
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    [MARKER_HEADER]: outage,
+    [MARKER_HEADER]: reason,
   });
   const retryAfter = original?.headers.get('Retry-After');
   if (retryAfter) headers.set('Retry-After', retryAfter);
@@ -80,7 +77,7 @@ export async function pageResponse(
  * the network fails or nginx answers with its own error page. Navigation
  * preload responses are checked too: they skip Workbox plugins, so the
  * check cannot live in a plugin. (Workbox's own strategies pass a Firefox
- * network-error preload on as it is: see `outageOf`.)
+ * network-error preload on as it is: see `awayReasonOf`.)
  *
  * @param find looks a page up in the cache (workbox-precaching's matchPrecache)
  */
@@ -93,11 +90,11 @@ export function createNavigationHandler(find: (url: string) => Promise<Response 
     } catch {
       response = undefined;
     }
-    const outage = outageOf(response);
-    if (outage === undefined && response) return response;
+    const reason = awayReasonOf(response);
+    if (reason === undefined && response) return response;
     const page = await pageResponse(
-      outage ?? 'unreachable',
-      outage === 'unreachable' ? undefined : response,
+      reason ?? 'unreachable',
+      reason === 'unreachable' ? undefined : response,
       request.method,
       find,
     );

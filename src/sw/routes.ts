@@ -17,7 +17,7 @@ export interface RouteOptions {
    * to the network on every navigation, and preload starts that request
    * while the worker is still booting (typically 50 ms, 250 ms on phones),
    * so the worker never slows the app's pages. Firefox answers a failed
-   * preload differently from Chromium and WebKit; `outageOf` takes both for
+   * preload differently from Chromium and WebKit; `awayReasonOf` takes both for
    * "no answer". An app's own worker decides for itself, so `sw-import.js`
    * leaves it off.
    * https://developer.chrome.com/docs/workbox/navigation-preload

@@ -10,6 +10,6 @@ import zhHans from './zh-Hans.js';
 /**
  * Every built-in language. Used at build time only: the page gets just the
  * languages the config chooses, through the virtual module
- * `virtual:backsoon-locales` (see build/pages.ts).
+ * `virtual:backsoon-locales` (see vite-plugins/pages.ts).
  */
 export const BUILT_IN_LOCALES = { en, de, fr, es, pt, ja, 'zh-Hans': zhHans } satisfies Record<string, Messages>;

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import type { Messages } from '../src/i18n/messages.js';
 import { attributeName } from '../src/decide/poll-options.js';
-import { KIT_PATH, REWRITES, type Marker } from '../src/protocol.js';
+import { KIT_PATH, REWRITES, type PageVariant } from '../src/protocol.js';
 import { loadConfig, messagesFor, type BuildConfig } from './config.js';
 
 const VIRTUAL_LOCALES = 'virtual:backsoon-locales';
@@ -12,9 +12,6 @@ const RESOLVED_LOCALES = `\0${VIRTUAL_LOCALES}`;
 /** The answer nginx gives API clients (Accept: application/json) and everything that is not a page. */
 const OUTAGE_JSON = `${JSON.stringify({ error: 'unavailable', message: 'The service is temporarily unavailable. Please try again shortly.' })}\n`;
 const OUTAGE_TEXT = 'The service is temporarily unavailable. Please try again shortly.\n';
-
-/** The pages built, by the marker the server sends them with. */
-type Kind = Exclude<Marker, 'busy'>;
 
 /**
  * What is wrong with a built page for the rewrites of nginx and the worker
@@ -48,13 +45,13 @@ export function replaceLiteral(text: string, search: string, replacement: string
  * Without the script nothing checks by itself: the text says what happened
  * and asks the visitor to reload, never that the page takes them back.
  */
-export function pageMarkup(kind: Kind, messages: Messages, poll: Record<string, number>): string {
+export function pageMarkup(variant: PageVariant, messages: Messages, poll: Record<string, number>): string {
   const attributes = [
-    `kind="${kind}"`,
+    `kind="${variant}"`,
     ...Object.entries(poll).map(([name, value]) => `${attributeName(name)}="${value}"`),
   ];
   const [title, body] =
-    kind === 'crash'
+    variant === 'crash'
       ? [messages.crashTitle, messages.crashReason]
       : [messages.maintenanceTitle, messages.maintenanceReason];
   return `<backsoon-page ${attributes.join(' ')}><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p><p>${escapeHtml(messages.noScript)}</p></backsoon-page>`;

@@ -1,12 +1,16 @@
+/**
+ * The page's wording by state: which of the language's strings the page
+ * shows (heading, text, status line, what the live region announces), for
+ * the poller's state, the page's variant and what became of a form. Pure
+ * functions; the element only puts their results in the DOM.
+ */
 import type { FormState } from '../decide/lost-form.js';
 import { format, type Messages } from '../i18n/messages.js';
 import type { PollSnapshot, PollState } from '../poll/poller.js';
+import type { PageVariant } from '../protocol.js';
 
-/** Why the page is shown: a crash or restart (502, 504), or planned maintenance (503). */
-export type PageKind = 'crash' | 'maintenance';
-
-/** The page's language: its tag (for Intl) and its strings. */
-export interface Copy {
+/** The page's language: its tag (for Intl), its strings, and the visitor's locale for clock times. */
+export interface PageLanguage {
   locale: string;
   messages: Messages;
   /**
@@ -60,10 +64,10 @@ export function formatClock(at: number, locale: string): string {
 }
 
 /** The heading (and the document's title): what happened, until the site answers again. */
-export function heading(state: PollState, kind: PageKind, copy: Copy): string {
-  const m = copy.messages;
+export function heading(state: PollState, variant: PageVariant, language: PageLanguage): string {
+  const m = language.messages;
   if (state === 'back') return m.backTitle;
-  return kind === 'maintenance' ? m.maintenanceTitle : m.crashTitle;
+  return variant === 'maintenance' ? m.maintenanceTitle : m.crashTitle;
 }
 
 /**
@@ -73,10 +77,15 @@ export function heading(state: PollState, kind: PageKind, copy: Copy): string {
  * never claims to take the visitor anywhere; once the site is back, the
  * heading and the status say it all (`undefined`: no text).
  */
-export function bodyText(state: PollState, kind: PageKind, form: FormState, copy: Copy): string | undefined {
-  const m = copy.messages;
+export function bodyText(
+  state: PollState,
+  variant: PageVariant,
+  form: FormState,
+  language: PageLanguage,
+): string | undefined {
+  const m = language.messages;
   if (state === 'back') return undefined;
-  const reason = kind === 'maintenance' ? m.maintenanceReason : m.crashReason;
+  const reason = variant === 'maintenance' ? m.maintenanceReason : m.crashReason;
   if (state === 'stopped' || state === 'gave-up') return reason;
   return format(form === 'none' ? m.bodyReturn : m.bodyForm, { reason });
 }
@@ -86,8 +95,8 @@ export function bodyText(state: PollState, kind: PageKind, form: FormState, copy
  * while the site is away, what to do once it is back (the notice then
  * stands alone under the heading, without a status line).
  */
-export function formNotice(state: PollState, form: FormState, copy: Copy): string | undefined {
-  const m = copy.messages;
+export function formNotice(state: PollState, form: FormState, language: PageLanguage): string | undefined {
+  const m = language.messages;
   if (form === 'none') return undefined;
   if (state === 'back') return form === 'not-sent' ? m.unsentNoticeBack : m.maybeSentNoticeBack;
   return form === 'not-sent' ? m.unsentNotice : m.maybeSentNotice;
@@ -99,11 +108,17 @@ export function formNotice(state: PollState, form: FormState, copy: Copy): strin
  * back after a form: the page does nothing more, and the form notice says
  * what to do.
  */
-export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form: FormState): string | undefined {
-  const { messages: m, locale } = copy;
+export function statusLine(
+  snapshot: PollSnapshot,
+  now: number,
+  language: PageLanguage,
+  form: FormState,
+): string | undefined {
+  const { messages: m, locale } = language;
   switch (snapshot.state) {
     case 'waiting':
-      return format(snapshot.kind === 'busy' ? m.statusBusy : m.statusWaiting, {
+    case 'awaiting-turn':
+      return format(snapshot.state === 'awaiting-turn' ? m.statusBusy : m.statusWaiting, {
         seconds: formatSeconds((snapshot.nextCheckAt ?? now) - now, locale),
         attempt: snapshot.attempt + 1,
       });
@@ -126,8 +141,8 @@ export function statusLine(snapshot: PollSnapshot, now: number, copy: Copy, form
  * What the polite live region says: only changes a visitor must hear, never
  * the countdown, so a screen reader is not interrupted every second.
  */
-export function announcement(snapshot: PollSnapshot, copy: Copy, form: FormState): string {
-  const m = copy.messages;
+export function announcement(snapshot: PollSnapshot, language: PageLanguage, form: FormState): string {
+  const m = language.messages;
   switch (snapshot.state) {
     case 'gave-up':
       return m.announceGaveUp;
@@ -145,9 +160,9 @@ export function announcement(snapshot: PollSnapshot, copy: Copy, form: FormState
 }
 
 /** The maintenance line, from the announced end: "… back around 14:30, in about 12 minutes". */
-export function maintenanceLine(until: number, now: number, copy: Copy): string {
-  const { messages: m, locale } = copy;
-  const time = formatClock(until, clockLocale(locale, copy.visitor));
+export function maintenanceLine(until: number, now: number, language: PageLanguage): string {
+  const { messages: m, locale } = language;
+  const time = formatClock(until, clockLocale(locale, language.visitor));
   return until > now
     ? format(m.maintenanceUntil, { time, duration: formatDuration(until - now, locale) })
     : format(m.maintenanceOverdue, { time });

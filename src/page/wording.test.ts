@@ -9,23 +9,23 @@ import {
   heading,
   maintenanceLine,
   statusLine,
-  type Copy,
-} from './copy.js';
+  type PageLanguage,
+} from './wording.js';
 import type { PollState } from '../poll/poller.js';
 import { BUILT_IN_LOCALES } from '../i18n/locales/index.js';
 import de from '../i18n/locales/de.js';
 import en from '../i18n/locales/en.js';
 import type { PollSnapshot } from '../poll/poller.js';
 
-const EN: Copy = { locale: 'en', messages: en };
-const DE: Copy = { locale: 'de', messages: de };
+const EN: PageLanguage = { locale: 'en', messages: en };
+const DE: PageLanguage = { locale: 'de', messages: de };
 
 const snap = (s: Partial<PollSnapshot>): PollSnapshot => ({
   state: 'waiting',
   attempt: 0,
   elapsed: 0,
   nextCheckAt: undefined,
-  kind: undefined,
+  awayReason: undefined,
   ...s,
 });
 
@@ -40,6 +40,14 @@ describe('status text', () => {
     expect(statusLine(snap({ attempt: 3, nextCheckAt: 10_000 }), 3_500, DE, 'none')).toBe(
       'Nächste Prüfung in 7 Sek. · Versuch 4',
     );
+  });
+
+  it('says the site is back and counts down to asking again for a turn while the visitor awaits one', () => {
+    expect(statusLine(snap({ state: 'awaiting-turn', attempt: 3, nextCheckAt: 10_000 }), 3_500, EN, 'none')).toBe(
+      'The site is back and letting visitors in a few at a time · asking again for your turn in 7 sec',
+    );
+    expect(bodyText('awaiting-turn', 'crash', 'none', EN)).toBe(bodyText('waiting', 'crash', 'none', EN));
+    expect(announcement(snap({ state: 'awaiting-turn' }), EN, 'none')).toBe('');
   });
 
   it('says when it gave up or was stopped, and what happens once the site is back', () => {
@@ -118,22 +126,24 @@ describe('what the page says, by state', () => {
 
   it('has every new string in every built-in language, the body templates with their {reason}', () => {
     for (const [tag, messages] of Object.entries(BUILT_IN_LOCALES)) {
-      const copy: Copy = { locale: tag, messages };
+      const language: PageLanguage = { locale: tag, messages };
       for (const form of ['none', 'not-sent'] as const) {
-        const body = bodyText('waiting', 'crash', form, copy);
+        const body = bodyText('waiting', 'crash', form, language);
         expect(body, tag).toContain(messages.crashReason);
         expect(body, tag).not.toContain('{');
       }
       // Every language tells the cases apart, while away and once back.
       const notices = new Set(
         (['waiting', 'back'] as const).flatMap((state) => [
-          formNotice(state, 'not-sent', copy),
-          formNotice(state, 'maybe-sent', copy),
+          formNotice(state, 'not-sent', language),
+          formNotice(state, 'maybe-sent', language),
         ]),
       );
       expect(notices.size, tag).toBe(4);
       const announced = new Set(
-        (['none', 'not-sent', 'maybe-sent'] as const).map((form) => announcement(snap({ state: 'back' }), copy, form)),
+        (['none', 'not-sent', 'maybe-sent'] as const).map((form) =>
+          announcement(snap({ state: 'back' }), language, form),
+        ),
       );
       expect(announced.size, tag).toBe(3);
       if (tag !== 'en') expect(messages.maybeSentNotice, tag).not.toBe(en.maybeSentNotice);
