@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from './backsoon.js';
 import type { Io } from './command.js';
-import { nginxTestWithSnippets } from './test-nginx.js';
+import { nginxTestWithSnippets } from '../test-support/nginx-dump.js';
 
 function captureIo(env: NodeJS.ProcessEnv = {}): Io & { stdout: () => string; stderr: () => string } {
   let out = '';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './backsoon.js';
 import type { Io } from './command.js';
-import { nginxTestWithSnippets, type NginxTestRun } from './test-nginx.js';
+import { nginxTestWithSnippets, type NginxTestRun } from '../test-support/nginx-dump.js';
 
 // `backsoon down`, `up` and `status` asking the real nginx (nginx -T) what
 // it serves, as `backsoon check` does: the shipped snippets, included as

@@ -12,7 +12,7 @@ import {
 } from './nginx-check.js';
 import { loadDump, parseConf } from './nginx-conf.js';
 
-// The decisions alone, on hand-written dumps (check-nginx.test.ts runs the
+// The decisions alone, on hand-written dumps (commands/check.test.ts runs the
 // real nginx -T).
 
 const PAGE = ['index.html', 'maintenance.html', 'outage.json', 'outage.txt'];

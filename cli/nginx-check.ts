@@ -238,29 +238,37 @@ function hasBrotliInclude(block: Directive[]): boolean {
   return found;
 }
 
-function checkServer(
-  server: Directive,
-  http: Directive,
-  options: Required<Omit<CheckOptions, 'njsBuiltIn'>>,
-): Finding[] {
-  const httpRoot = children(http.block, 'root').at(-1);
-  const findings: Finding[] = [];
-  const block = server.block ?? [];
-  const errorPages = children(block, 'error_page');
-  const installed = errorPages.some((d) => d.args.at(-1) === CRASH_TARGET);
-  const maintenance = errorPages.some((d) => d.args.at(-1) === MAINTENANCE_TARGET);
+/** A location that passes requests to an app, and the error_page lines it uses. */
+interface Proxied {
+  location: Directive;
+  /** The locations around the pass, outermost first. */
+  chain: Directive[];
+  pass: Directive;
+  /** Its own error_page lines, or its nearest enclosing location's; undefined: the server's. */
+  own: Directive[] | undefined;
+  /** The location those lines are in. */
+  ownAt: Directive | undefined;
+}
 
-  // The locations that pass requests to an app, each with the error_page
-  // lines it uses: its own, or its nearest enclosing location's, or
-  // (undefined) the server's.
-  const proxied: {
-    location: Directive;
-    /** The locations around the pass, outermost first. */
-    chain: Directive[];
-    pass: Directive;
-    own: Directive[] | undefined;
-    ownAt: Directive | undefined;
-  }[] = [];
+/** What the checks of one server block read, gathered once. */
+interface ServerFacts {
+  server: Directive;
+  http: Directive;
+  block: Directive[];
+  errorPages: Directive[];
+  /** server/backsoon.conf is included. */
+  installed: boolean;
+  /** server/backsoon-maintenance.conf is included. */
+  maintenance: boolean;
+  /** server/backsoon-brotli.conf is included. */
+  brotli: boolean;
+  proxied: Proxied[];
+  options: Required<Omit<CheckOptions, 'njsBuiltIn'>>;
+}
+
+/** The locations that pass requests to an app, each with the error_page lines it uses. */
+function proxiedLocations(block: Directive[]): Proxied[] {
+  const proxied: Proxied[] = [];
   walk(block, (d, parents) => {
     if (!PASS.has(d.name)) return;
     const chain = parents.filter((p) => p.name === 'location');
@@ -276,45 +284,59 @@ function checkServer(
     }
     proxied.push({ location, chain, pass: d, own: undefined, ownAt: undefined });
   });
+  return proxied;
+}
 
-  if (!installed) {
-    if (proxied.length === 0) {
-      findings.push({ level: 'note', message: 'passes no request to an app: nothing for backsoon to do' });
-    } else {
-      const first = proxied[0]!;
-      findings.push({
-        level: 'problem',
-        message: `passes requests to an app (${first.pass.name} in ${locationTitle(first.location)}, ${where(first.pass)}) without backsoon: its visitors get nginx's stock 502. Add to this server block: include snippets/backsoon/server/backsoon.conf;`,
-      });
-    }
-    return findings;
-  }
-  findings.push({ level: 'ok', message: `backsoon is included${maintenance ? ', with planned maintenance' : ''}` });
-  if (!hasProbe(block)) {
-    findings.push({
+/** A server block that passes requests to an app without backsoon's include. */
+function checkInstalled({ installed, maintenance, proxied }: ServerFacts): Finding[] {
+  if (installed)
+    return [{ level: 'ok', message: `backsoon is included${maintenance ? ', with planned maintenance' : ''}` }];
+  if (proxied.length === 0)
+    return [{ level: 'note', message: 'passes no request to an app: nothing for backsoon to do' }];
+  const first = proxied[0]!;
+  return [
+    {
+      level: 'problem',
+      message: `passes requests to an app (${first.pass.name} in ${locationTitle(first.location)}, ${where(first.pass)}) without backsoon: its visitors get nginx's stock 502. Add to this server block: include snippets/backsoon/server/backsoon.conf;`,
+    },
+  ];
+}
+
+/** Without the shared probe, each waiting visitor's checks reach the app. */
+function checkProbe({ block }: ServerFacts): Finding[] {
+  if (hasProbe(block)) return [];
+  return [
+    {
       level: 'note',
       message: `no shared probe (location = ${PATHS.probe}): each waiting visitor's checks go to the app, which is fine for a few but not for thousands at once. See "At scale" in the README (http/backsoon-probe.conf, location/backsoon-probe.conf)`,
-    });
-  }
+    },
+  ];
+}
 
-  // brotli_static on for the whole server reaches backsoon.conf's form
-  // locations, which sub_filter must mark: an unmarked page takes the
-  // visitor back after a form as after a GET.
-  const brotliInclude = hasBrotliInclude(block);
-  const brotliLine = children(block, 'brotli_static').at(-1) ?? children(http.block, 'brotli_static').at(-1);
-  if (brotliLine && brotliLine.args[0] !== 'off' && !brotliInclude) {
-    findings.push({
+/**
+ * brotli_static on for the whole server reaches backsoon.conf's form
+ * locations, which sub_filter must mark: an unmarked page takes the
+ * visitor back after a form as after a GET.
+ */
+function checkBrotli({ block, http, brotli }: ServerFacts): Finding[] {
+  const line = children(block, 'brotli_static').at(-1) ?? children(http.block, 'brotli_static').at(-1);
+  if (!line || line.args[0] === 'off' || brotli) return [];
+  return [
+    {
       level: 'problem',
-      message: `brotli_static ${brotliLine.args.join(' ')} (${where(brotliLine)}) reaches backsoon's form pages: after a form they go out in brotli, unmarked, and take the visitor back as after a GET. Add below backsoon's include: include snippets/backsoon/server/backsoon-brotli.conf;`,
-    });
-  }
+      message: `brotli_static ${line.args.join(' ')} (${where(line)}) reaches backsoon's form pages: after a form they go out in brotli, unmarked, and take the visitor back as after a GET. Add below backsoon's include: include snippets/backsoon/server/backsoon-brotli.conf;`,
+    },
+  ];
+}
 
-  // The first error_page for a code wins: an earlier one hides backsoon's.
+/** The first error_page for a code wins: an earlier one hides backsoon's. */
+function checkErrorPageOrder({ errorPages, maintenance }: ServerFacts): Finding[] {
   const codes: [number, string][] = [
     [502, CRASH_TARGET],
     [504, CRASH_TARGET],
   ];
   if (maintenance) codes.push([503, MAINTENANCE_TARGET]);
+  const findings: Finding[] = [];
   for (const [code, target] of codes) {
     const first = firstErrorPage(errorPages, code);
     if (first && first.args.at(-1) !== target) {
@@ -324,8 +346,12 @@ function checkServer(
       });
     }
   }
+  return findings;
+}
 
-  // A location with error_page lines of its own does not inherit the server's.
+/** A location with error_page lines of its own does not inherit the server's. */
+function checkLocationErrorPages({ proxied }: ServerFacts): Finding[] {
+  const findings: Finding[] = [];
   const reported = new Set<Directive>();
   for (const { location, own, ownAt } of proxied) {
     if (!own || !ownAt || reported.has(ownAt)) continue;
@@ -347,44 +373,80 @@ function checkServer(
       }
     }
   }
+  return findings;
+}
 
-  // With maintenance, the app must never get the bypass cookie.
-  if (maintenance) {
-    const leaking = new Set<Directive>();
-    for (const { location, chain, pass } of proxied) {
-      if (leaking.has(location)) continue;
-      const leak = cookieLeak(pass, [http, server, ...chain]);
-      if (leak) {
-        leaking.add(location);
-        findings.push({
-          level: 'problem',
-          message: `${locationTitle(location)} (${where(location)}) passes requests to the app (${pass.name}) ${leak}`,
-        });
-      }
-    }
-  }
-
-  const rootDirective = children(block, 'root').at(-1) ?? httpRoot;
-  const rootArg = rootDirective?.args[0] ?? 'html';
-  if (rootArg.includes('$')) {
-    findings.push({
-      level: 'note',
-      message: `root ${rootArg} is made of variables: the page's files were not checked`,
-    });
-  } else {
-    const root = posix.resolve(options.prefix, rootArg);
-    if (!rootDirective)
-      findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
-    findings.push(...checkPage(root, maintenance, brotliInclude, options.probe));
-    const flag = posix.join(root, PATHS.maintenanceFlag);
-    if (!maintenance && options.probe(flag)) {
+/** With maintenance, the app must never get the bypass cookie. */
+function checkCookieLines({ maintenance, proxied, http, server }: ServerFacts): Finding[] {
+  if (!maintenance) return [];
+  const findings: Finding[] = [];
+  const leaking = new Set<Directive>();
+  for (const { location, chain, pass } of proxied) {
+    if (leaking.has(location)) continue;
+    const leak = cookieLeak(pass, [http, server, ...chain]);
+    if (leak) {
+      leaking.add(location);
       findings.push({
         level: 'problem',
-        message: `maintenance is switched on (${flag} exists) but this server block has no maintenance include: its visitors get the app, not the maintenance page. Add below the include of server/backsoon.conf: include snippets/backsoon/server/backsoon-maintenance.conf; (and the staff file in the http block), or switch it off: backsoon up --root ${root}`,
+        message: `${locationTitle(location)} (${where(location)}) passes requests to the app (${pass.name}) ${leak}`,
       });
     }
   }
   return findings;
+}
+
+/** The page's files under the root, and a maintenance flag that would do nothing. */
+function checkRoot({ block, http, maintenance, brotli, options }: ServerFacts): Finding[] {
+  const rootDirective = children(block, 'root').at(-1) ?? children(http.block, 'root').at(-1);
+  const rootArg = rootDirective?.args[0] ?? 'html';
+  if (rootArg.includes('$'))
+    return [{ level: 'note', message: `root ${rootArg} is made of variables: the page's files were not checked` }];
+  const findings: Finding[] = [];
+  const root = posix.resolve(options.prefix, rootArg);
+  if (!rootDirective)
+    findings.push({ level: 'note', message: `no root: nginx's default, ${root}, is where the page must be` });
+  findings.push(...checkPage(root, maintenance, brotli, options.probe));
+  const flag = posix.join(root, PATHS.maintenanceFlag);
+  if (!maintenance && options.probe(flag)) {
+    findings.push({
+      level: 'problem',
+      message: `maintenance is switched on (${flag} exists) but this server block has no maintenance include: its visitors get the app, not the maintenance page. Add below the include of server/backsoon.conf: include snippets/backsoon/server/backsoon-maintenance.conf; (and the staff file in the http block), or switch it off: backsoon up --root ${root}`,
+    });
+  }
+  return findings;
+}
+
+/** The checks of a server block that has backsoon, in the order the report lists them. */
+const SERVER_CHECKS = [
+  checkProbe,
+  checkBrotli,
+  checkErrorPageOrder,
+  checkLocationErrorPages,
+  checkCookieLines,
+  checkRoot,
+];
+
+function checkServer(
+  server: Directive,
+  http: Directive,
+  options: Required<Omit<CheckOptions, 'njsBuiltIn'>>,
+): Finding[] {
+  const block = server.block ?? [];
+  const errorPages = children(block, 'error_page');
+  const facts: ServerFacts = {
+    server,
+    http,
+    block,
+    errorPages,
+    installed: errorPages.some((d) => d.args.at(-1) === CRASH_TARGET),
+    maintenance: errorPages.some((d) => d.args.at(-1) === MAINTENANCE_TARGET),
+    brotli: hasBrotliInclude(block),
+    proxied: proxiedLocations(block),
+    options,
+  };
+  const findings = checkInstalled(facts);
+  if (!facts.installed) return findings;
+  return [...findings, ...SERVER_CHECKS.flatMap((check) => check(facts))];
 }
 
 function checkTokens(http: Directive): Finding[] {

@@ -1,10 +1,16 @@
 import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from './backsoon.js';
-import type { Io } from './command.js';
-import { makeToken, mapLine } from './token.js';
-import { installTestPage, nginxTest, nginxTestWithSnippets, SNIPPETS, type NginxTestRun } from './test-nginx.js';
+import { main } from '../backsoon.js';
+import type { Io } from '../command.js';
+import { makeToken, mapLine } from '../token.js';
+import {
+  installTestPage,
+  nginxTest,
+  nginxTestWithSnippets,
+  SNIPPETS,
+  type NginxTestRun,
+} from '../../test-support/nginx-dump.js';
 
 // `backsoon check` against the real nginx -T output of good and bad
 // configurations, with the shipped snippets included as on Debian

@@ -1,7 +1,8 @@
 import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { dumpConfig, type DumpResult } from './nginx-run.js';
+import { dirname, join } from 'node:path';
+import { SNIPPETS } from './nginx.js';
+import { dumpConfig, type DumpResult } from '../cli/nginx-run.js';
 
 /** For the tests: a real nginx configuration in a temporary prefix, and `nginx -T` run on it. */
 export interface NginxTestRun extends DumpResult {
@@ -45,7 +46,7 @@ ${http}
 }
 
 /** The shipped snippets. */
-export const SNIPPETS = resolve(import.meta.dirname, '../nginx-snippets');
+export { SNIPPETS };
 
 /** A page as `backsoon install` leaves it (the check only looks at the files' presence and times). */
 export async function installTestPage(root: string): Promise<void> {
