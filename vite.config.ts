@@ -4,12 +4,10 @@ import { contentSecurityPolicy } from './vite-plugins/csp.js';
 import { backsoonPageFiles, backsoonPages } from './vite-plugins/pages.js';
 import { precompress } from './vite-plugins/precompress.js';
 import { serviceWorker } from './vite-plugins/service-worker.js';
-
-/** Every URL the kit serves lives under this prefix (see nginx-snippets/). */
-const BASE = '/__backsoon/';
+import { KIT_PATH } from './src/protocol.js';
 
 export default defineConfig({
-  base: BASE,
+  base: KIT_PATH,
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -25,7 +23,7 @@ export default defineConfig({
     backsoonPages(),
     // Inlines the script and the styles into index.html. Its recommended
     // settings set `base` to './': keep the kit's own instead.
-    viteSingleFile({ removeViteModuleLoader: true, overrideConfig: { base: BASE } }),
+    viteSingleFile({ removeViteModuleLoader: true, overrideConfig: { base: KIT_PATH } }),
     // maintenance.html from the inlined page, the languages, outage.*, the logo.
     backsoonPageFiles(),
     // A hash of each inline block, in both pages.

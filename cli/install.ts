@@ -3,13 +3,13 @@ import { basename, dirname, join, relative } from 'node:path';
 import { CREATE_NEW, requireSameFile, siblingTempName } from './atomic-write.js';
 import { CliError } from './errors.js';
 import { OpenFolder, removeTree } from './open-folder.js';
-import { KIT_FOLDER } from '../src/protocol.js';
+import { BRAND_CSS, KIT_FOLDER, KIT_PATH, PAGE_FILES, PATHS, WORKER_FILES } from '../src/protocol.js';
 
 /** The folder under the server's root that every URL of the kit lives in. */
 export const PAGE_FOLDER = KIT_FOLDER;
 
 /** Files a build must have: what the nginx snippets answer with. */
-export const REQUIRED_FILES = ['index.html', 'maintenance.html', 'outage.json', 'outage.txt'];
+export const REQUIRED_FILES: readonly string[] = Object.values(PAGE_FILES);
 
 /**
  * Files of an installed folder that the operator owns once installed:
@@ -17,10 +17,10 @@ export const REQUIRED_FILES = ['index.html', 'maintenance.html', 'outage.json', 
  * brand.css is edited in place (README: "Branding"); the build's own is
  * made of comments only, so keeping an older one loses nothing.
  */
-const OPERATOR_EDITS = ['brand.css'];
+const OPERATOR_EDITS = [BRAND_CSS];
 
 /** Files that only ever belong to the running site (planned maintenance), never to a build. */
-export const RUNTIME_FILES = ['maintenance.on', 'maintenance.json'];
+export const RUNTIME_FILES = [PATHS.maintenanceFlag, PATHS.maintenanceInfo].map((path) => path.slice(KIT_PATH.length));
 
 /** What an install did, for the command's report. */
 export interface InstallResult {
@@ -295,7 +295,8 @@ export async function installPage(dist: string, root: string): Promise<InstallRe
       const keep =
         !built.has(file) ||
         OPERATOR_EDITS.includes(file) ||
-        (file === 'sw.js' && sameContent(await previous.read('sw.js'), await previous.read('sw-kill.js')));
+        (file === WORKER_FILES.worker &&
+          sameContent(await previous.read(WORKER_FILES.worker), await previous.read(WORKER_FILES.kill)));
       if (!keep) continue;
       const data = kind === 'file' ? await previous.read(file) : undefined;
       if (data === undefined) {

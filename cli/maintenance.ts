@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MAX_MESSAGE_CHARS, MAX_UNTIL_AHEAD, parseMaintenanceInfo } from '../src/decide/maintenance-info.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CliError } from './errors.js';
-import { KIT_PATH, PATHS } from '../src/protocol.js';
+import { KIT_PATH, PAGE_FILES, PATHS } from '../src/protocol.js';
 import { openInstalled, PAGE_FOLDER } from './install.js';
 import type { OpenFolder } from './open-folder.js';
 
@@ -119,9 +119,9 @@ async function openKitFolder(root: string): Promise<OpenFolder> {
 export async function down(root: string, info: string | undefined): Promise<void> {
   const folder = await openKitFolder(root);
   try {
-    if (!(await modified(folder.at('maintenance.html'))))
+    if (!(await modified(folder.at(PAGE_FILES.maintenance))))
       throw new CliError(
-        `${join(root, PAGE_FOLDER)}/maintenance.html does not exist: install the page first (backsoon install --root ${root})`,
+        `${join(root, PAGE_FOLDER, PAGE_FILES.maintenance)} does not exist: install the page first (backsoon install --root ${root})`,
       );
     const shown = (name: string): string => join(root, PAGE_FOLDER, name);
     if (info === undefined) await unlinkIfThere(folder.at(INFO));
@@ -167,7 +167,7 @@ export async function status(root: string, now: number): Promise<MaintenanceStat
   let text: string | undefined;
   const result: MaintenanceStatus = { installed: false };
   try {
-    result.installed = (await modified(folder.at('index.html'))) !== undefined;
+    result.installed = (await modified(folder.at(PAGE_FILES.crash))) !== undefined;
     const since = await modified(folder.at(FLAG));
     if (since) result.since = since;
     // Never through a symlink: root would read, and print, a file of anyone's choosing.

@@ -1,6 +1,14 @@
 import { posix } from 'node:path';
 import { children, where, type Directive } from './nginx-conf.js';
-import { APP_COOKIE, KIT_FOLDER, PATHS, STAFF_TOKEN_MAP, TOKEN_LENGTH } from '../src/protocol.js';
+import {
+  APP_COOKIE,
+  KIT_FOLDER,
+  NGINX_NAMES,
+  PAGE_FILES,
+  PATHS,
+  STAFF_TOKEN_MAP,
+  TOKEN_LENGTH,
+} from '../src/protocol.js';
 
 /**
  * What would silently fail in an nginx configuration that uses backsoon,
@@ -48,16 +56,16 @@ export const DEFAULT_PREFIX = '/usr/share/nginx';
 /** The directives that pass a request to an app: their failures are the 502 and 504 backsoon answers. */
 const PASS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']);
 /** The targets backsoon's snippets give error_page. */
-const CRASH_TARGET = '$backsoon_crash_page';
-const MAINTENANCE_TARGET = '$backsoon_maintenance_page';
+const CRASH_TARGET = NGINX_NAMES.crashPage;
+const MAINTENANCE_TARGET = NGINX_NAMES.maintenancePage;
 /** The hold's target (location/backsoon-hold.conf): it retries, then answers with the crash page itself. */
-const HOLD_TARGET = '@backsoon_hold';
+const HOLD_TARGET = NGINX_NAMES.hold;
 /** Whether an error_page line for 502/504 ends in backsoon's page. */
 const isCrashLine = (d: Directive): boolean => d.args.at(-1) === CRASH_TARGET || d.args.at(-1) === HOLD_TARGET;
 /** The files server/backsoon.conf answers with (besides the .gz copies). */
-const CRASH_FILES = ['index.html', 'outage.json', 'outage.txt'];
+const CRASH_FILES = [PAGE_FILES.crash, PAGE_FILES.json, PAGE_FILES.text];
 /** Besides those, for server/backsoon-maintenance.conf. */
-const MAINTENANCE_FILES = ['maintenance.html'];
+const MAINTENANCE_FILES = [PAGE_FILES.maintenance];
 /**
  * A location of server/backsoon-brotli.conf: the form variants go there,
  * with brotli_static off, once it is included.

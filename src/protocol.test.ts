@@ -4,11 +4,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKER_FILES } from '../vite-plugins/service-worker.js';
-import { REQUIRED_FILES } from '../cli/install.js';
 import { REPO } from '../test-support/nginx.js';
 import {
   APP_COOKIE,
+  BRAND_CSS,
+  FORM_MARKS,
+  FORM_METHODS,
+  FORM_SENT,
+  NGINX_NAMES,
+  PAGE_FILES,
+  SAFE_METHODS,
+  THEME_TOKENS,
+  WORKER_FILES,
   KIT_PATH,
   MARKER_HEADER,
   MARKERS,
@@ -40,8 +47,10 @@ const snippets = SNIPPET_FOLDERS.flatMap((folder) => filesUnder(join(REPO, folde
   }));
 const config = snippets.flatMap(({ name, lines }) => lines.map((line) => ({ name, line })));
 
-/** The files a build makes: the page's (as `backsoon install` requires them), the worker's, the operator's style sheet. */
-const BUILT_FILES = [...REQUIRED_FILES, ...WORKER_FILES, 'brand.css'];
+/** The files a build makes: the page's, the worker's, the operator's style sheet. */
+const BUILT_FILES: string[] = [...Object.values(PAGE_FILES), ...Object.values(WORKER_FILES), BRAND_CSS];
+/** Where the Branding table lives. */
+const BRANDING_DOC = 'README.md';
 /** Locations the snippets keep to themselves (`internal`), never asked by the page. */
 const INTERNAL = /^_[a-z-]+$/;
 
@@ -141,5 +150,110 @@ describe('the staff bypass’s names, as the nginx snippets and the command spel
     );
     expect(bounds.some(({ name }) => name.startsWith('nginx-snippets'))).toBe(true);
     for (const { name, bounds: found } of bounds) expect(found, name).toEqual([TOKEN_LENGTH.min, TOKEN_LENGTH.max]);
+  });
+});
+
+describe('the marks of a lost form, as nginx, the page and the worker spell them', () => {
+  const crashConf = readFileSync(join(REPO, 'nginx-snippets/server/backsoon.conf'), 'utf8');
+
+  it('nginx matches the form methods the page knows, and marks the page with the attributes it reads', () => {
+    const methods = /\(\?<backsoon_method>([A-Z|]+)\)/.exec(crashConf)?.[1]?.split('|');
+    expect(methods).toEqual([...FORM_METHODS]);
+    const marks = crashConf
+      .split('\n')
+      .filter((line) => line.trim().startsWith('sub_filter "<backsoon-page "'))
+      .map((line) => [...line.matchAll(/([a-z-]+)=\\"/g)].map((m) => m[1]));
+    expect(marks.length).toBeGreaterThanOrEqual(2);
+    for (const names of marks) expect(names).toEqual([FORM_MARKS.method, FORM_MARKS.sent]);
+  });
+
+  it('nginx says "no" or "maybe" as the page and the worker read them', () => {
+    const values = [...crashConf.matchAll(/set \$backsoon_form_sent "([a-z]+)";/g)].map((m) => m[1]);
+    expect(values.sort()).toEqual(Object.values(FORM_SENT).sort());
+    // The worker writes the same marks from the protocol's names, never its own spelling.
+    const worker = readFileSync(join(REPO, 'src/sw/navigation-handler.ts'), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+      .join('\n');
+    expect(worker).not.toMatch(/form-sent|request-method|'maybe'|'no'/);
+    expect(worker).toMatch(/FORM_MARKS\.sent/);
+  });
+});
+
+describe('the njs hold, which nginx runs and cannot import the protocol', () => {
+  const hold = readFileSync(join(REPO, 'nginx-snippets/njs/backsoon-hold.js'), 'utf8');
+
+  it('sends again only the safe methods, never a form', () => {
+    const start = hold.indexOf('function mayHold(');
+    const mayHold = hold.slice(start, hold.indexOf('\n}\n', start));
+    const checked = [...mayHold.matchAll(/method !== '([A-Z]+)'/g)].map((m) => m[1]);
+    expect(checked).toEqual([...SAFE_METHODS]);
+    for (const method of FORM_METHODS) expect(SAFE_METHODS as readonly string[]).not.toContain(method);
+  });
+
+  it("leaves the kit's own URLs alone", () => {
+    expect(hold).toContain(`r.uri.indexOf('${KIT_PATH}') === 0`);
+  });
+});
+
+describe('nginx names that the snippets define and backsoon check looks for', () => {
+  const nginx = config.filter(({ name }) => name.startsWith('nginx-snippets')).map(({ line }) => line.trim());
+
+  it('are defined by the snippets', () => {
+    expect(nginx).toContain(`set ${NGINX_NAMES.crashPage} /__backsoon/_crash;`);
+    expect(nginx).toContain(`set ${NGINX_NAMES.maintenancePage} /__backsoon/_maintenance;`);
+    expect(nginx).toContain(`location ${NGINX_NAMES.hold} {`);
+    expect(nginx.some((line) => line.startsWith('error_page') && line.endsWith(` ${NGINX_NAMES.crashPage};`))).toBe(
+      true,
+    );
+  });
+
+  it("the command's messages name include files that exist, and the protocol's variables", () => {
+    const sources = [
+      'cli/nginx-check.ts',
+      'cli/nginx-errors.ts',
+      'cli/commands/install.ts',
+      'cli/commands/maintenance.ts',
+    ];
+    const named = sources.flatMap((file) =>
+      [
+        ...readFileSync(join(REPO, file), 'utf8').matchAll(
+          /snippets\/backsoon\/((?:http|server|location|njs)\/[\w.-]+)/g,
+        ),
+      ].map((m) => ({ file, snippet: m[1]! })),
+    );
+    expect(named.length).toBeGreaterThan(5);
+    for (const { file, snippet } of named)
+      expect(
+        statSync(join(REPO, 'nginx-snippets', snippet), { throwIfNoEntry: false }),
+        `${file}: ${snippet}`,
+      ).toBeDefined();
+    const variables = new Set(nginx.flatMap((line) => [...line.matchAll(/\$backsoon_[a-z_]+/g)].map((m) => m[0])));
+    for (const file of sources) {
+      for (const [name] of readFileSync(join(REPO, file), 'utf8').matchAll(/\$backsoon_[a-z_]+/g))
+        expect(variables.has(name), `${file}: ${name}`).toBe(true);
+    }
+  });
+});
+
+describe('the theme tokens, as the build, the styles and the docs spell them', () => {
+  const css = ['src/page/backsoon-page.css', 'src/page/page.css']
+    .map((file) => readFileSync(join(REPO, file), 'utf8'))
+    .join('\n');
+  /** Each token the styles read, with its default. */
+  const defaults = new Map([...css.matchAll(/var\(--backsoon-([a-z-]+),\s*([^;]+?)\);/g)].map((m) => [m[1]!, m[2]!]));
+
+  it('the styles read every token the build may set, and no other', () => {
+    expect([...defaults.keys()].filter((token) => token !== 'logo').sort()).toEqual([...THEME_TOKENS].sort());
+  });
+
+  it("the Branding table lists each token with the styles' defaults", () => {
+    const docs = readFileSync(join(REPO, BRANDING_DOC), 'utf8');
+    for (const token of THEME_TOKENS) {
+      const row = docs.split('\n').find((line) => line.startsWith('| ') && line.includes(`\`${token}\``));
+      expect(row, token).toBeDefined();
+      const value = defaults.get(token)!;
+      if (/^#[0-9a-f]{6}$/i.test(value)) expect(row, token).toContain(`\`${value}\``);
+    }
   });
 });

@@ -14,12 +14,44 @@ export const KIT_FOLDER = '__backsoon';
 /** Every URL of the kit starts with it; the server answers it from disk (or its probe). */
 export const KIT_PATH = `/${KIT_FOLDER}/`;
 
+/**
+ * The files of a build (dist/) that the servers answer with: `backsoon
+ * install` requires them, the snippets name them, the build writes them.
+ */
+export const PAGE_FILES = {
+  /** The page shown while the app is down (502, 504, the app's 503 intercepted). */
+  crash: 'index.html',
+  /** The page shown during planned maintenance (503). */
+  maintenance: 'maintenance.html',
+  /** What clients that asked for JSON get instead of a page. */
+  json: 'outage.json',
+  /** What other clients (images, scripts, the favicon) get: a line of text. */
+  text: 'outage.txt',
+} as const;
+
+/** The service worker's files, which the build writes beside the pages. */
+export const WORKER_FILES = {
+  /** The worker, with its precache manifest. */
+  worker: 'sw.js',
+  /** The same routes, for an app's own worker to import. */
+  import: 'sw-import.js',
+  /** The kill switch, to copy over sw.js. */
+  kill: 'sw-kill.js',
+  /** The page side: one <script> tag. */
+  register: 'register.js',
+  /** The page side as an ES module. */
+  registerModule: 'register.mjs',
+} as const;
+
+/** The operator's style sheet: the build writes a commented one, `install` keeps the operator's. */
+export const BRAND_CSS = 'brand.css';
+
 /** The kit's URLs. */
 export const PATHS = {
   /** The page shown while the app is down (502, 504, the app's 503 intercepted). */
-  crashPage: `${KIT_PATH}index.html`,
+  crashPage: `${KIT_PATH}${PAGE_FILES.crash}`,
   /** The page shown during planned maintenance (503). */
-  maintenancePage: `${KIT_PATH}maintenance.html`,
+  maintenancePage: `${KIT_PATH}${PAGE_FILES.maintenance}`,
   /** The shared probe, answered from a one-second cache (location/backsoon-probe.conf). */
   probe: `${KIT_PATH}probe`,
   /** The probe, asking for a turn to go back (counted by nginx's limit_req). */
@@ -33,9 +65,9 @@ export const PATHS = {
   /** The staff's bypass link (`?token=…`), which sets the bypass cookie. */
   bypass: `${KIT_PATH}bypass`,
   /** The optional service worker, registered at scope `/`. */
-  serviceWorker: `${KIT_PATH}sw.js`,
+  serviceWorker: `${KIT_PATH}${WORKER_FILES.worker}`,
   /** The operator's style sheet, never built in (edits show without a rebuild). */
-  brandCss: `${KIT_PATH}brand.css`,
+  brandCss: `${KIT_PATH}${BRAND_CSS}`,
 } as const;
 
 /**
@@ -93,6 +125,67 @@ export const REWRITES = {
     purpose: 'disables the no-script refresh after a form',
   },
 } as const;
+
+/**
+ * The methods of a form submission: after one, the server marks the page
+ * (FORM_MARKS) and the page never sends it again by itself. Every other
+ * method is answered like a GET; only GET and HEAD are ever held and sent
+ * again by the njs hold (SAFE_METHODS).
+ */
+export const FORM_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The methods the hold may send again: safe ones (RFC 9110, 9.2.1). */
+export const SAFE_METHODS = ['GET', 'HEAD'] as const;
+
+/**
+ * The attributes the server (nginx's sub_filter) and the service worker add
+ * to `<backsoon-page>` after a form: its method, and whether it may have
+ * reached the app (FORM_SENT).
+ */
+export const FORM_MARKS = { method: 'request-method', sent: 'form-sent' } as const;
+
+/** `form-sent`'s values: nothing reached the app, or it may have. */
+export const FORM_SENT = { notSent: 'no', maybe: 'maybe' } as const;
+
+/**
+ * nginx names the snippets define and `backsoon check` looks for: the
+ * error pages' targets, the hold's named location.
+ */
+export const NGINX_NAMES = {
+  crashPage: '$backsoon_crash_page',
+  maintenancePage: '$backsoon_maintenance_page',
+  hold: '@backsoon_hold',
+} as const;
+
+/**
+ * The page's public custom properties, without their `--backsoon-` prefix:
+ * the build's config sets them (`theme`), the page's styles read them with
+ * their defaults, the docs' Branding table lists them. `logo` is set from
+ * the config's own `logo` key.
+ */
+export const THEME_TOKENS = [
+  'accent',
+  'accent-dark',
+  'accent-text',
+  'accent-text-dark',
+  'text',
+  'text-dark',
+  'muted',
+  'muted-dark',
+  'surface',
+  'surface-dark',
+  'border',
+  'border-dark',
+  'spinner',
+  'spinner-dark',
+  'background',
+  'background-dark',
+  'font',
+  'radius',
+  'space',
+  'max-width',
+  'logo-height',
+] as const;
 
 // nginx's variables for planned maintenance's staff bypass, set by the
 // snippets (http/backsoon-maintenance.conf, http/backsoon-staff.conf) and

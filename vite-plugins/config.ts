@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { resolvePollOptions } from '../src/decide/poll-options.js';
 import type { Messages } from '../src/i18n/messages.js';
 import { BUILT_IN_LOCALES } from '../src/i18n/locales/index.js';
+import { THEME_TOKENS } from '../src/protocol.js';
 
 /**
  * The build-time configuration, read from `backsoon.config.json` at the
@@ -22,31 +23,6 @@ export interface BuildConfig {
   /** Poll options written as attributes of <backsoon-page> (see src/decide/poll-options.ts). */
   poll: Record<string, number>;
 }
-
-/** Every public custom property, without its `--backsoon-` prefix (the README's "Branding" table gives their defaults). */
-export const THEME_TOKENS: readonly string[] = [
-  'accent',
-  'accent-dark',
-  'accent-text',
-  'accent-text-dark',
-  'text',
-  'text-dark',
-  'muted',
-  'muted-dark',
-  'surface',
-  'surface-dark',
-  'border',
-  'border-dark',
-  'spinner',
-  'spinner-dark',
-  'background',
-  'background-dark',
-  'font',
-  'radius',
-  'space',
-  'max-width',
-  'logo-height',
-];
 
 const KEYS = ['languages', 'strings', 'theme', 'logo', 'poll'] as const;
 
@@ -132,7 +108,7 @@ export function validateConfig(raw: unknown, baseDir = process.cwd()): BuildConf
   if (raw.theme !== undefined) {
     if (!isRecord(raw.theme)) throw new ConfigError('theme', 'must be an object');
     for (const [token, value] of Object.entries(raw.theme)) {
-      if (!THEME_TOKENS.includes(token))
+      if (!(THEME_TOKENS as readonly string[]).includes(token))
         throw new ConfigError(`theme.${token}`, `unknown token (known: ${THEME_TOKENS.join(', ')})`);
       if (typeof value !== 'string' || !SAFE_CSS_VALUE.test(value))
         throw new ConfigError(`theme.${token}`, `"${String(value)}" is not a plain CSS value`);

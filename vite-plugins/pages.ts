@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import type { Messages } from '../src/i18n/messages.js';
 import { attributeName } from '../src/decide/poll-options.js';
-import { KIT_PATH, REWRITES, type PageVariant } from '../src/protocol.js';
+import { KIT_PATH, PAGE_FILES, REWRITES, type PageVariant } from '../src/protocol.js';
 import { loadConfig, messagesFor, type BuildConfig } from './config.js';
 
 const VIRTUAL_LOCALES = 'virtual:backsoon-locales';
@@ -177,7 +177,7 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
       handler(_options, bundle) {
         const config = loadConfig(root);
         const messages = messagesFor(config, config.languages[0]!);
-        const index = bundle['index.html'];
+        const index = bundle[PAGE_FILES.crash];
         if (index?.type !== 'asset') return this.error('index.html is missing from the build');
         const crash = tidyInlined(String(index.source));
         index.source = crash;
@@ -191,8 +191,8 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
           pageMarkup('maintenance', messages, config.poll),
         );
         for (const [name, html] of [
-          ['index.html', crash],
-          ['maintenance.html', maintenance],
+          [PAGE_FILES.crash, crash],
+          [PAGE_FILES.maintenance, maintenance],
         ] as const) {
           const problems = rewriteProblems(html);
           if (problems.length > 0)
@@ -200,7 +200,7 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
               `${name}: ${problems.join('; ')} (the server and the worker rewrite it: src/protocol.ts)`,
             );
         }
-        this.emitFile({ type: 'asset', fileName: 'maintenance.html', source: maintenance });
+        this.emitFile({ type: 'asset', fileName: PAGE_FILES.maintenance, source: maintenance });
         for (const tag of config.languages.slice(1)) {
           this.emitFile({
             type: 'asset',
@@ -208,8 +208,8 @@ export function backsoonPageFiles(root = process.cwd()): Plugin {
             source: `${JSON.stringify(messagesFor(config, tag))}\n`,
           });
         }
-        this.emitFile({ type: 'asset', fileName: 'outage.json', source: OUTAGE_JSON });
-        this.emitFile({ type: 'asset', fileName: 'outage.txt', source: OUTAGE_TEXT });
+        this.emitFile({ type: 'asset', fileName: PAGE_FILES.json, source: OUTAGE_JSON });
+        this.emitFile({ type: 'asset', fileName: PAGE_FILES.text, source: OUTAGE_TEXT });
         const logo = logoFileName(config);
         if (config.logo && logo) this.emitFile({ type: 'asset', fileName: logo, source: readFileSync(config.logo) });
       },

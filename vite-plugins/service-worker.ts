@@ -4,13 +4,10 @@ import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Logger, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
-import { KIT_PATH } from '../src/protocol.js';
+import { KIT_PATH, PAGE_FILES, WORKER_FILES } from '../src/protocol.js';
 
 /** What the worker precaches, from dist/: the pages and their languages. brand.css is fetched at install and kept fresh network first instead (src/sw/routes.ts). */
-export const PRECACHE_PATTERNS = ['index.html', 'maintenance.html', 'locales/*.json'];
-
-/** What this plugin writes into dist/. */
-export const WORKER_FILES = ['sw.js', 'sw-import.js', 'sw-kill.js', 'register.js', 'register.mjs'];
+export const PRECACHE_PATTERNS = [PAGE_FILES.crash, PAGE_FILES.maintenance, 'locales/*.json'];
 
 /**
  * After the page's build, builds the service-worker side of the kit into
@@ -72,7 +69,7 @@ export function serviceWorker(): Plugin {
     // them after Vite's list, once it is printed.
     async closeBundle() {
       if (!written) return;
-      logger?.info(await fileList(dist, relative(root, dist), WORKER_FILES));
+      logger?.info(await fileList(dist, relative(root, dist), Object.values(WORKER_FILES)));
     },
   };
 }

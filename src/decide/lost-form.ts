@@ -1,13 +1,12 @@
-/**
- * Methods whose request carried a form: when it met an outage, the page must
- * never send it again by itself. (The snippet lists the same methods in its
- * `$request` match.)
- */
-export const FORM_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+import { FORM_METHODS, FORM_SENT } from '../protocol.js';
 
-/** Whether a request with this method carried a form. */
+/**
+ * Whether a request with this method carried a form (FORM_METHODS: the
+ * server snippets match the same ones): when it met an outage, the page
+ * must never send it again by itself.
+ */
 export function isLostForm(method: string): boolean {
-  return FORM_METHODS.includes(method.toUpperCase());
+  return (FORM_METHODS as readonly string[]).includes(method.toUpperCase());
 }
 
 /**
@@ -33,5 +32,5 @@ export type FormState = 'none' | 'not-sent' | 'maybe-sent';
  */
 export function formState(method: string, formSent: string | undefined): FormState {
   if (!isLostForm(method)) return 'none';
-  return formSent?.trim().toLowerCase() === 'no' ? 'not-sent' : 'maybe-sent';
+  return formSent?.trim().toLowerCase() === FORM_SENT.notSent ? 'not-sent' : 'maybe-sent';
 }

@@ -1,7 +1,7 @@
 import type { RouteHandlerCallback } from 'workbox-core';
 import { isLostForm } from '../decide/lost-form.js';
 import type { AwayReason } from '../decide/verdict.js';
-import { MARKER_HEADER, PATHS, readMarker, REWRITES } from '../protocol.js';
+import { FORM_MARKS, FORM_SENT, MARKER_HEADER, PATHS, readMarker, REWRITES } from '../protocol.js';
 
 /**
  * Why a navigation gets a page, or undefined to pass the response on.
@@ -24,13 +24,16 @@ export function awayReasonOf(response: Response | undefined): AwayReason | undef
   return readMarker(marker) === 'maintenance' ? 'maintenance' : 'crash';
 }
 
+type FormSent = (typeof FORM_SENT)[keyof typeof FORM_SENT];
+const FORM_SENT_VALUES: readonly string[] = Object.values(FORM_SENT);
+
 /**
- * What nginx said of a form in its own page (`form-sent="no"` or
- * `"maybe"`), so that the cached page says the same.
+ * What nginx said of a form in its own page (FORM_MARKS.sent: "no" or
+ * "maybe"), so that the cached page says the same.
  */
-export function formSentIn(html: string): 'no' | 'maybe' | undefined {
-  const mark = /<backsoon-page\b[^>]*\bform-sent="(no|maybe)"/.exec(html)?.[1];
-  return mark === 'no' || mark === 'maybe' ? mark : undefined;
+export function formSentIn(html: string): FormSent | undefined {
+  const mark = new RegExp(`<backsoon-page\\b[^>]*\\b${FORM_MARKS.sent}="([a-z]+)"`).exec(html)?.[1];
+  return mark !== undefined && FORM_SENT_VALUES.includes(mark) ? (mark as FormSent) : undefined;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function pageResponse(
   let html = await cached.text();
   if (isLostForm(method)) {
     const sent = original ? formSentIn(await original.clone().text()) : undefined;
-    const marks = `request-method="${method.toUpperCase()}"${sent ? ` form-sent="${sent}"` : ''}`;
+    const marks = `${FORM_MARKS.method}="${method.toUpperCase()}"${sent ? ` ${FORM_MARKS.sent}="${sent}"` : ''}`;
     html = html
       .replace(REWRITES.pageTag.find, () => `${REWRITES.pageTag.find}${marks} `)
       .replace(REWRITES.metaRefresh.find, REWRITES.metaRefresh.replace);
