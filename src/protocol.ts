@@ -14,44 +14,12 @@ export const KIT_FOLDER = '__backsoon';
 /** Every URL of the kit starts with it; the server answers it from disk (or its probe). */
 export const KIT_PATH = `/${KIT_FOLDER}/`;
 
-/**
- * The files of a build (dist/) that the servers answer with: `backsoon
- * install` requires them, the snippets name them, the build writes them.
- */
-export const PAGE_FILES = {
-  /** The page shown while the app is down (502, 504, the app's 503 intercepted). */
-  crash: 'index.html',
-  /** The page shown during planned maintenance (503). */
-  maintenance: 'maintenance.html',
-  /** What clients that asked for JSON get instead of a page. */
-  json: 'outage.json',
-  /** What other clients (images, scripts, the favicon) get: a line of text. */
-  text: 'outage.txt',
-} as const;
-
-/** The service worker's files, which the build writes beside the pages. */
-export const WORKER_FILES = {
-  /** The worker, with its precache manifest. */
-  worker: 'sw.js',
-  /** The same routes, for an app's own worker to import. */
-  import: 'sw-import.js',
-  /** The kill switch, to copy over sw.js. */
-  kill: 'sw-kill.js',
-  /** The page side: one <script> tag. */
-  register: 'register.js',
-  /** The page side as an ES module. */
-  registerModule: 'register.mjs',
-} as const;
-
-/** The operator's style sheet: the build writes a commented one, `install` keeps the operator's. */
-export const BRAND_CSS = 'brand.css';
-
 /** The kit's URLs. */
 export const PATHS = {
   /** The page shown while the app is down (502, 504, the app's 503 intercepted). */
-  crashPage: `${KIT_PATH}${PAGE_FILES.crash}`,
+  crashPage: `${KIT_PATH}index.html`,
   /** The page shown during planned maintenance (503). */
-  maintenancePage: `${KIT_PATH}${PAGE_FILES.maintenance}`,
+  maintenancePage: `${KIT_PATH}maintenance.html`,
   /** The shared probe, answered from a one-second cache (location/backsoon-probe.conf). */
   probe: `${KIT_PATH}probe`,
   /** The probe, asking for a turn to go back (counted by nginx's limit_req). */
@@ -65,10 +33,51 @@ export const PATHS = {
   /** The staff's bypass link (`?token=…`), which sets the bypass cookie. */
   bypass: `${KIT_PATH}bypass`,
   /** The optional service worker, registered at scope `/`. */
-  serviceWorker: `${KIT_PATH}${WORKER_FILES.worker}`,
+  serviceWorker: `${KIT_PATH}sw.js`,
   /** The operator's style sheet, never built in (edits show without a rebuild). */
-  brandCss: `${KIT_PATH}${BRAND_CSS}`,
+  brandCss: `${KIT_PATH}brand.css`,
 } as const;
+
+/**
+ * A kit URL's file in the build. (The files' names are spelled once, in
+ * PATHS, which the page itself reads: the lists below, which only the build
+ * and the command read, stay out of the page's bundle.)
+ */
+function fileOf(path: string): string {
+  return path.slice(KIT_PATH.length);
+}
+
+/**
+ * The files of a build (dist/) that the servers answer with: `backsoon
+ * install` requires them, the snippets name them, the build writes them.
+ */
+export const PAGE_FILES = {
+  /** The page shown while the app is down (502, 504, the app's 503 intercepted). */
+  crash: fileOf(PATHS.crashPage),
+  /** The page shown during planned maintenance (503). */
+  maintenance: fileOf(PATHS.maintenancePage),
+  /** What clients that asked for JSON get instead of a page. */
+  json: 'outage.json',
+  /** What other clients (images, scripts, the favicon) get: a line of text. */
+  text: 'outage.txt',
+} as const;
+
+/** The service worker's files, which the build writes beside the pages. */
+export const WORKER_FILES = {
+  /** The worker, with its precache manifest. */
+  worker: fileOf(PATHS.serviceWorker),
+  /** The same routes, for an app's own worker to import. */
+  import: 'sw-import.js',
+  /** The kill switch, to copy over sw.js. */
+  kill: 'sw-kill.js',
+  /** The page side: one <script> tag. */
+  register: 'register.js',
+  /** The page side as an ES module. */
+  registerModule: 'register.mjs',
+} as const;
+
+/** The operator's style sheet: the build writes a commented one, `install` keeps the operator's. */
+export const BRAND_CSS = fileOf(PATHS.brandCss);
 
 /**
  * The header the server adds to the error responses it serves itself, and to
