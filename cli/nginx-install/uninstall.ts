@@ -3,7 +3,7 @@ import type { Io } from '../command.js';
 import { CliError } from '../errors.js';
 import { explainNginxFailure } from '../nginx-errors.js';
 import type { NginxTarget } from '../nginx-run.js';
-import { isDir, readNginx, readText } from './context.js';
+import { isDir, readNginx, readText, realPath } from './context.js';
 import { testConfig } from './control.js';
 import { unifiedDiff } from './diff.js';
 import { isMarkedLine, removeMarkedLines } from './edit.js';
@@ -84,13 +84,14 @@ export async function runUninstall(options: RunUninstallOptions, io: Io): Promis
   }
   // Marked lines in files the record does not know (no record, or lines copied elsewhere).
   for (const [file, text] of context.dump) {
-    if (handled.has(file) || !text.split('\n').some(isMarkedLine)) continue;
-    const current = readText(file);
-    if (current === undefined || handled.has(file)) continue;
-    handled.add(file);
+    const path = realPath(file);
+    if (handled.has(path) || !text.split('\n').some(isMarkedLine)) continue;
+    handled.add(path);
+    const current = readText(path);
+    if (current === undefined) continue;
     const { text: without, removed } = removeMarkedLines(current);
     if (removed > 0)
-      restores.push({ path: file, before: current, after: without, how: `backsoon's ${removed} line(s) removed` });
+      restores.push({ path, before: current, after: without, how: `backsoon's ${removed} line(s) removed` });
   }
 
   // Files the install wrote whole.
