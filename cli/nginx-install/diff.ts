@@ -29,12 +29,13 @@ function lineOps(a: string[], b: string[]): Op[] {
       ops.push({ kind: ' ', line: midA[i]!, a: head + i, b: head + j });
       i++;
       j++;
-    } else if (j < midB.length && (i === midA.length || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) {
-      ops.push({ kind: '+', line: midB[j]!, a: head + i, b: head + j });
-      j++;
-    } else {
+    } else if (i < midA.length && (j === midB.length || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) {
+      // Removed lines before added ones, as diff writes them.
       ops.push({ kind: '-', line: midA[i]!, a: head + i, b: head + j });
       i++;
+    } else {
+      ops.push({ kind: '+', line: midB[j]!, a: head + i, b: head + j });
+      j++;
     }
   }
   for (let k = 0; k < tail; k++)

@@ -75,12 +75,13 @@ export function readLayout(
   const prefix = (options.prefix ?? build.prefix ?? '/usr/share/nginx').replace(/\/+$/, '') || '/';
   const http = httpBlock(tree);
 
-  // A folder whose *.conf files the http block includes: conf.d first.
-  const folders = children(http?.block, 'include')
+  // conf.d/, when the http block includes its *.conf files (Debian's and
+  // nginx.org's nginx.conf do). Another folder of *.conf files (sites/) is
+  // the operator's, for server blocks: the kit's files do not go there.
+  const included = children(http?.block, 'include')
     .map((d) => posix.resolve(confDir, d.args[0] ?? ''))
-    .filter((pattern) => /\/\*\.conf$/.test(pattern) && !/[*?[]/.test(posix.dirname(pattern)))
-    .map((pattern) => posix.dirname(pattern));
-  const included = folders.find((dir) => posix.basename(dir) === 'conf.d') ?? folders[0];
+    .filter((pattern) => /\/conf\.d\/\*(\.conf)?$/.test(pattern))
+    .map((pattern) => posix.dirname(pattern))[0];
   const kitGlob = posix.join(confDir, 'conf.d', 'backsoon-*.conf');
   const alreadyIncluded = children(http?.block, 'include').some((d) =>
     globToRegExp(posix.resolve(confDir, d.args[0] ?? '')).test(posix.join(confDir, 'conf.d', 'backsoon-staff.conf')),

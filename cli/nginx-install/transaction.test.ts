@@ -1,0 +1,43 @@
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Transaction } from './transaction.js';
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'backsoon-tx-'));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+it('rollback puts every file back byte for byte, with its mode, and removes what it made', async () => {
+  const edited = join(work, 'site');
+  await writeFile(edited, 'server {}\n');
+  await chmod(edited, 0o640);
+  await mkdir(join(work, 'gone'));
+  await writeFile(join(work, 'gone/x'), 'x');
+  const tx = new Transaction();
+  await tx.write(edited, 'server { include kit; }\n');
+  await tx.mkdir(join(work, 'a/b'));
+  await tx.write(join(work, 'a/b/new.conf'), 'new');
+  await tx.remove(join(work, 'gone'));
+  expect(await readFile(edited, 'utf8')).toBe('server { include kit; }\n');
+  expect((await stat(edited)).mode & 0o777).toBe(0o640);
+  expect(await tx.rollback()).toEqual([]);
+  expect(await readFile(edited, 'utf8')).toBe('server {}\n');
+  expect((await stat(edited)).mode & 0o777).toBe(0o640);
+  expect((await readdir(work)).sort()).toEqual(['gone', 'site']);
+  expect(await readFile(join(work, 'gone/x'), 'utf8')).toBe('x');
+});
+
+it('commit keeps the changes and drops what was set aside', async () => {
+  await mkdir(join(work, 'old'));
+  const tx = new Transaction();
+  await tx.remove(join(work, 'old'));
+  await tx.write(join(work, 'f'), 'f');
+  expect(tx.createdDirs).toEqual([]);
+  await tx.commit();
+  expect(await readdir(work)).toEqual(['f']);
+});
