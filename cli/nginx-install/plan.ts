@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { children, NginxConfError, parseConfLocated, type Directive, type LocatedDirective } from '../nginx-conf.js';
 import { applyInsertions, insertAtEnd, insertBefore, type Insertion } from './edit.js';
 import { confPath, type Layout } from './layout.js';
+import { WRITTEN_BY } from './rate-note.js';
 import { planProbe, PROBE_HTTP, quote } from './probe-target.js';
 import {
   effective,
@@ -415,7 +416,7 @@ export function planInstall(input: PlanInput): Plan {
     else state = 'yours';
     writes.push({ path, content, what, state });
   };
-  const stamp = `Written by \`backsoon install --nginx\` (backsoon ${input.version})`;
+  const stamp = `${WRITTEN_BY.slice(2)} (backsoon ${input.version})`;
   if (kitAnywhere) {
     want(
       'backsoon-staff.conf',
