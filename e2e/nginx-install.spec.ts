@@ -265,6 +265,7 @@ test.describe('on Debian’s default site with an app behind it', () => {
       console.log(`--- a failing nginx -t ---\n${output.split('\n').slice(-6).join('\n')}`);
       expect(status).toBe(1);
       expect(output).toContain('duplicate location "/__backsoon/"');
+      expect(output).toContain("every URL under /__backsoon/ is the kit's");
       expect(output).toContain(
         'nginx -t failed: every file is back as it was before the command (nothing was reloaded)',
       );
