@@ -1,4 +1,4 @@
-import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,26 @@ describe('installRelease', () => {
     expect(exchange(join(work, 'a'), join(work, 'b'))).toBe(true);
     expect((await lstat(join(work, 'a'))).isDirectory()).toBe(true);
     expect(await readFile(join(work, 'b'), 'utf8')).toBe('A');
+  });
+
+  it('a reader in a loop never finds the page missing, through 30 upgrades and the change from a folder', async () => {
+    await mkdir(join(root, '__backsoon'));
+    await writeFile(join(root, '__backsoon/index.html'), 'old page');
+    const second = await build(join(work, 'dist2'), 'v2');
+    let misses = 0;
+    let reads = 0;
+    let upgrading = true;
+    const reader = (async () => {
+      while (upgrading) {
+        reads++;
+        await stat(join(root, '__backsoon/index.html')).catch(() => misses++);
+      }
+    })();
+    for (let i = 0; i < 30; i++) await (await installRelease(i % 2 === 0 ? dist : second, root)).commit();
+    upgrading = false;
+    await reader;
+    expect(reads).toBeGreaterThan(100);
+    expect(misses).toBe(0);
   });
 
   it('refuses what is not a build', async () => {
