@@ -101,16 +101,20 @@ function expectSameBut(
  * page (its `<center>nginx</center>` and no marker) is what an upgrade
  * must never show.
  */
-function visitorLoop(url: string): { stop: () => Promise<{ backsoon: number; stock: number; other: string[] }> } {
+function visitorLoop(
+  port: number,
+  path: string,
+): { stop: () => Promise<{ backsoon: number; stock: number; other: string[] }> } {
   const seen = { backsoon: 0, stock: 0, other: [] as string[] };
   let running = true;
   const loop = (async () => {
     while (running) {
-      const response = await fetch(url, { headers: BROWSER });
-      const body = await response.text();
-      if (response.headers.get('x-backsoon') && body.includes('<backsoon-page')) seen.backsoon++;
+      // A connection of its own each time: a kept-alive one that the reload
+      // closes under it is the client's matter (a browser sends again).
+      const { status, headers, body } = await rawRequest(port, { path, headers: BROWSER });
+      if (headers['x-backsoon'] && body.includes('<backsoon-page')) seen.backsoon++;
       else if (body.includes('<center>nginx</center>')) seen.stock++;
-      else seen.other.push(`${response.status} ${body.slice(0, 60)}`);
+      else seen.other.push(`${status} ${body.slice(0, 60)}`);
     }
   })();
   return {
@@ -281,14 +285,13 @@ test('upgrades under a visitor’s loop: install --nginx again, from an older fo
   test.setTimeout(60_000);
   const app = new DemoApp(await freePort());
   const sandbox = await debianSite(app);
-  const url = `http://127.0.0.1:${sandbox.port}/during`;
   const html = sandbox.path('/var/www/html');
   try {
     await ok(sandbox, 'sudo backsoon install --nginx --reload');
     await until('the reload', async () => (await marker(sandbox.port, '/during')) === 'crash');
     const counts: string[] = [];
     const measure = async (name: string, lines: string, mark: string): Promise<void> => {
-      const visitor = visitorLoop(url);
+      const visitor = visitorLoop(sandbox.port, '/during');
       await new Promise((r) => setTimeout(r, 200));
       await ok(sandbox, lines);
       await until('the new page', async () =>
