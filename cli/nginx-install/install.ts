@@ -12,7 +12,7 @@ import { installRelease, pageState, buildManifest, type ReleaseResult } from './
 import { planInstall, sha256, type InstallOptions, type Plan } from './plan.js';
 import { backupPath, emptyRecord, RECORD_FILE, type InstallRecord } from './record.js';
 import { installSnippets, snippetsUpToDate } from './snippets.js';
-import { Transaction } from './transaction.js';
+import { holdSignals, Transaction } from './transaction.js';
 import { KIT_FOLDER } from '../../src/protocol.js';
 
 /**
@@ -193,71 +193,76 @@ export async function runInstall(options: RunInstallOptions, io: Io): Promise<nu
 
   const tx = new Transaction();
   const releases: ReleaseResult[] = [];
-  const next: InstallRecord = record ? structuredClone(record) : emptyRecord(options.version);
-  next.version = options.version;
-  const snippetsExisted = isDir(layout.snippets.dir);
+  const resume = holdSignals((text) => io.err(text));
   try {
-    await tx.mkdir(layout.state, 0o700);
-    for (const dir of plan.dirs) await tx.mkdir(dir);
-    if (snippets !== 'same') await installSnippets(options.snippetsSource, layout.snippets.dir, tx);
-    for (const write of plan.writes) {
-      if (write.state !== 'new' && write.state !== 'upgrade') continue;
-      await tx.write(write.path, write.content, 0o644);
-      next.files = next.files.filter((f) => f.path !== write.path);
-      next.files.push({ path: write.path, sha256: sha256(write.content) });
-    }
-    for (const edit of plan.edits) {
-      const known = next.edits.find((e) => e.path === edit.path);
-      if (!known) {
-        const backup = backupPath(layout.state, edit.path);
-        await tx.mkdir(dirname(backup), 0o700);
-        await tx.write(backup, edit.before, 0o600);
-        next.edits.push({ path: edit.path, backup, original: sha256(edit.before), installed: sha256(edit.after) });
-      } else {
-        known.installed = sha256(edit.after);
+    const next: InstallRecord = record ? structuredClone(record) : emptyRecord(options.version);
+    next.version = options.version;
+    const snippetsExisted = isDir(layout.snippets.dir);
+    try {
+      await tx.mkdir(layout.state, 0o700);
+      for (const dir of plan.dirs) await tx.mkdir(dir);
+      if (snippets !== 'same') await installSnippets(options.snippetsSource, layout.snippets.dir, tx);
+      for (const write of plan.writes) {
+        if (write.state !== 'new' && write.state !== 'upgrade') continue;
+        await tx.write(write.path, write.content, 0o644);
+        next.files = next.files.filter((f) => f.path !== write.path);
+        next.files.push({ path: write.path, sha256: sha256(write.content) });
       }
-      // The edited file keeps its mode and owner (Transaction.write).
-      await tx.write(edit.path, edit.after);
+      for (const edit of plan.edits) {
+        const known = next.edits.find((e) => e.path === edit.path);
+        if (!known) {
+          const backup = backupPath(layout.state, edit.path);
+          await tx.mkdir(dirname(backup), 0o700);
+          await tx.write(backup, edit.before, 0o600);
+          next.edits.push({ path: edit.path, backup, original: sha256(edit.before), installed: sha256(edit.after) });
+        } else {
+          known.installed = sha256(edit.after);
+        }
+        // The edited file keeps its mode and owner (Transaction.write).
+        await tx.write(edit.path, edit.after);
+      }
+      const tested = testConfig(options.target);
+      if (!tested.ok) {
+        const failed = await tx.rollback();
+        io.err(
+          `nginx -t refuses the configuration with backsoon's lines:\n${explainNginxFailure(tested.messages).join('\n')}\n`,
+        );
+        if (failed.length > 0)
+          throw new CliError(`nginx -t failed, and some changes could not be undone:\n  ${failed.join('\n  ')}`);
+        throw new CliError('nginx -t failed: every file is back as it was before the command (nothing was reloaded)');
+      }
+      io.out('\nnginx -t: the configuration with backsoon is valid.\n');
+      for (const page of pages) {
+        if (page.status === 'same') continue;
+        await tx.mkdir(page.root);
+        const release = await installRelease(options.dist, page.root);
+        releases.push(release);
+        await tx.step(`put back the page of ${page.root}`, async () => {}, release.undo, release.commit);
+      }
+      next.dirs = [
+        ...new Set([
+          ...next.dirs,
+          ...tx.createdDirs.filter((d) => d !== layout.state && !d.startsWith(`${layout.state}/`)),
+        ]),
+      ];
+      next.snippets = next.snippets ?? { dir: layout.snippets.dir, created: !snippetsExisted };
+      next.roots = [...new Set([...next.roots, ...plan.roots.map((r) => r.path)])];
+      next.rate = plan.rate ?? next.rate;
+      await mkdir(layout.state, { recursive: true, mode: 0o700 });
+      await tx.write(join(layout.state, RECORD_FILE), `${JSON.stringify(next, null, 2)}\n`, 0o600);
+    } catch (error) {
+      if (!(error instanceof CliError && /nginx -t failed/.test(error.message))) {
+        const failed = await tx.rollback();
+        io.err(`the install failed: ${(error as Error).message}\n`);
+        if (failed.length > 0) throw new CliError(`and some changes could not be undone:\n  ${failed.join('\n  ')}`);
+        throw new CliError('every file is back as it was before the command');
+      }
+      throw error;
     }
-    const tested = testConfig(options.target);
-    if (!tested.ok) {
-      const failed = await tx.rollback();
-      io.err(
-        `nginx -t refuses the configuration with backsoon's lines:\n${explainNginxFailure(tested.messages).join('\n')}\n`,
-      );
-      if (failed.length > 0)
-        throw new CliError(`nginx -t failed, and some changes could not be undone:\n  ${failed.join('\n  ')}`);
-      throw new CliError('nginx -t failed: every file is back as it was before the command (nothing was reloaded)');
-    }
-    io.out('\nnginx -t: the configuration with backsoon is valid.\n');
-    for (const page of pages) {
-      if (page.status === 'same') continue;
-      await tx.mkdir(page.root);
-      const release = await installRelease(options.dist, page.root);
-      releases.push(release);
-      await tx.step(`put back the page of ${page.root}`, async () => {}, release.undo, release.commit);
-    }
-    next.dirs = [
-      ...new Set([
-        ...next.dirs,
-        ...tx.createdDirs.filter((d) => d !== layout.state && !d.startsWith(`${layout.state}/`)),
-      ]),
-    ];
-    next.snippets = next.snippets ?? { dir: layout.snippets.dir, created: !snippetsExisted };
-    next.roots = [...new Set([...next.roots, ...plan.roots.map((r) => r.path)])];
-    next.rate = plan.rate ?? next.rate;
-    await mkdir(layout.state, { recursive: true, mode: 0o700 });
-    await tx.write(join(layout.state, RECORD_FILE), `${JSON.stringify(next, null, 2)}\n`, 0o600);
-  } catch (error) {
-    if (!(error instanceof CliError && /nginx -t failed/.test(error.message))) {
-      const failed = await tx.rollback();
-      io.err(`the install failed: ${(error as Error).message}\n`);
-      if (failed.length > 0) throw new CliError(`and some changes could not be undone:\n  ${failed.join('\n  ')}`);
-      throw new CliError('every file is back as it was before the command');
-    }
-    throw error;
+    await tx.commit();
+  } finally {
+    resume();
   }
-  await tx.commit();
 
   for (const release of releases) {
     if (!release.changed) continue;

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Transaction } from './transaction.js';
+import { holdSignals, Transaction } from './transaction.js';
 
 let work: string;
 beforeEach(async () => {
@@ -40,4 +40,17 @@ it('commit keeps the changes and drops what was set aside', async () => {
   expect(tx.createdDirs).toEqual([]);
   await tx.commit();
   expect(await readdir(work)).toEqual(['f']);
+});
+
+it('Ctrl-C is held while files change, and let through again after', () => {
+  const before = process.listenerCount('SIGINT');
+  const said: string[] = [];
+  const resume = holdSignals((text) => said.push(text));
+  expect(process.listenerCount('SIGINT')).toBe(before + 1);
+  process.emit('SIGINT', 'SIGINT');
+  expect(said).toEqual([
+    '\n(the files are being changed: the command finishes, or puts every file back, before it stops)\n',
+  ]);
+  resume();
+  expect(process.listenerCount('SIGINT')).toBe(before);
 });

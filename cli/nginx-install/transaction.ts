@@ -121,3 +121,19 @@ export async function writeAtomic(
     throw error;
   }
 }
+
+/**
+ * Keeps Ctrl-C (and a TERM) from stopping the process while files are
+ * being changed or put back: the change finishes, or is undone whole,
+ * and then the process stops as asked. Returns the function that lets
+ * signals through again.
+ */
+export function holdSignals(say: (text: string) => void): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const held = (): void =>
+    say('\n(the files are being changed: the command finishes, or puts every file back, before it stops)\n');
+  for (const signal of signals) process.on(signal, held);
+  return () => {
+    for (const signal of signals) process.off(signal, held);
+  };
+}

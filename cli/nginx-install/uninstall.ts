@@ -10,7 +10,7 @@ import { isMarkedLine, removeMarkedLines } from './edit.js';
 import { maybeReload } from './install.js';
 import { operatorFiles, removePage } from './page-release.js';
 import { sha256 } from './plan.js';
-import { Transaction } from './transaction.js';
+import { holdSignals, Transaction } from './transaction.js';
 
 /**
  * `backsoon uninstall --nginx`: takes out what the install put in. A file
@@ -156,41 +156,46 @@ export async function runUninstall(options: RunUninstallOptions, io: Io): Promis
   }
 
   const tx = new Transaction();
+  const resume = holdSignals((text) => io.err(text));
   try {
-    for (const r of restores) await tx.write(r.path, r.after);
-    for (const path of removes) await tx.remove(path);
-    for (const { from, to } of asides)
-      await tx.step(
-        `put back ${from}`,
-        () => rename(from, to),
-        () => rename(to, from),
-      );
-    for (const cache of caches) await tx.remove(cache);
-    if (record?.snippets?.created) await tx.remove(record.snippets.dir);
-    const tested = testConfig(options.target);
-    if (!tested.ok) {
+    try {
+      for (const r of restores) await tx.write(r.path, r.after);
+      for (const path of removes) await tx.remove(path);
+      for (const { from, to } of asides)
+        await tx.step(
+          `put back ${from}`,
+          () => rename(from, to),
+          () => rename(to, from),
+        );
+      for (const cache of caches) await tx.remove(cache);
+      if (record?.snippets?.created) await tx.remove(record.snippets.dir);
+      const tested = testConfig(options.target);
+      if (!tested.ok) {
+        const failed = await tx.rollback();
+        io.err(
+          `nginx -t refuses the configuration without backsoon:\n${explainNginxFailure(tested.messages).join('\n')}\n`,
+        );
+        throw new CliError(
+          failed.length > 0
+            ? `nginx -t failed, and some changes could not be undone:\n  ${failed.join('\n  ')}`
+            : 'nginx -t failed: every file is back as it was before the command',
+        );
+      }
+      if (record) await tx.remove(layout.state);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
       const failed = await tx.rollback();
-      io.err(
-        `nginx -t refuses the configuration without backsoon:\n${explainNginxFailure(tested.messages).join('\n')}\n`,
-      );
+      io.err(`the uninstall failed: ${(error as Error).message}\n`);
       throw new CliError(
         failed.length > 0
-          ? `nginx -t failed, and some changes could not be undone:\n  ${failed.join('\n  ')}`
-          : 'nginx -t failed: every file is back as it was before the command',
+          ? `and some changes could not be undone:\n  ${failed.join('\n  ')}`
+          : 'every file is back as it was',
       );
     }
-    if (record) await tx.remove(layout.state);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    const failed = await tx.rollback();
-    io.err(`the uninstall failed: ${(error as Error).message}\n`);
-    throw new CliError(
-      failed.length > 0
-        ? `and some changes could not be undone:\n  ${failed.join('\n  ')}`
-        : 'every file is back as it was',
-    );
+    await tx.commit();
+  } finally {
+    resume();
   }
-  await tx.commit();
   io.out('\nnginx -t: the configuration without backsoon is valid.\n');
   for (const root of roots) {
     const { kept } = await removePage(root);
