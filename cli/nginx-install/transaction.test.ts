@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { holdSignals, Transaction } from './transaction.js';
 
 let work: string;
@@ -42,7 +42,7 @@ it('commit keeps the changes and drops what was set aside', async () => {
   expect(await readdir(work)).toEqual(['f']);
 });
 
-it('Ctrl-C is held while files change, and let through again after', () => {
+it('Ctrl-C is held while files change, and acted on after', () => {
   const before = process.listenerCount('SIGINT');
   const said: string[] = [];
   const resume = holdSignals((text) => said.push(text));
@@ -51,6 +51,20 @@ it('Ctrl-C is held while files change, and let through again after', () => {
   expect(said).toEqual([
     '\n(the files are being changed: the command finishes, or puts every file back, before it stops)\n',
   ]);
-  resume();
+  // The signal is sent again once the files are done: caught here, where the process would stop.
+  const sentAgain: string[] = [];
+  const catcher = (signal: NodeJS.Signals): void => void sentAgain.push(signal);
+  process.on('SIGINT', catcher);
+  const kill = vi.spyOn(process, 'kill').mockImplementation((pid, signal) => {
+    if (pid === process.pid) process.emit(signal as NodeJS.Signals, signal as NodeJS.Signals);
+    return true;
+  });
+  try {
+    resume();
+  } finally {
+    kill.mockRestore();
+    process.off('SIGINT', catcher);
+  }
+  expect(sentAgain).toEqual(['SIGINT']);
   expect(process.listenerCount('SIGINT')).toBe(before);
 });

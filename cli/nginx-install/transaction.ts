@@ -130,10 +130,15 @@ export async function writeAtomic(
  */
 export function holdSignals(say: (text: string) => void): () => void {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const held = (): void =>
+  let arrived: NodeJS.Signals | undefined;
+  const held = (signal: NodeJS.Signals): void => {
+    arrived ??= signal;
     say('\n(the files are being changed: the command finishes, or puts every file back, before it stops)\n');
+  };
   for (const signal of signals) process.on(signal, held);
   return () => {
     for (const signal of signals) process.off(signal, held);
+    // Then as asked: the signal again, with nothing to hold it.
+    if (arrived) process.kill(process.pid, arrived);
   };
 }
