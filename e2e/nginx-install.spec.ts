@@ -111,10 +111,15 @@ function visitorLoop(
     while (running) {
       // A connection of its own each time: a kept-alive one that the reload
       // closes under it is the client's matter (a browser sends again).
-      const { status, headers, body } = await rawRequest(port, { path, headers: BROWSER });
-      if (headers['x-backsoon'] && body.includes('<backsoon-page')) seen.backsoon++;
-      else if (body.includes('<center>nginx</center>')) seen.stock++;
-      else seen.other.push(`${status} ${body.slice(0, 60)}`);
+      try {
+        const { status, headers, body } = await rawRequest(port, { path, headers: BROWSER });
+        if (headers['x-backsoon'] && body.includes('<backsoon-page')) seen.backsoon++;
+        else if (body.includes('<center>nginx</center>')) seen.stock++;
+        else seen.other.push(`${status} ${body.slice(0, 60)}`);
+      } catch (error) {
+        // Counted, not thrown: the test fails on it, and still stops what it started.
+        seen.other.push(`no answer: ${(error as Error).message}`);
+      }
     }
   })();
   return {
