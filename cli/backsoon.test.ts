@@ -73,10 +73,19 @@ describe('backsoon', () => {
     expect(run.status).toBe(0);
   });
 
-  it('install needs --root', async () => {
+  it('install needs --nginx or --root; uninstall needs --nginx', async () => {
     const io = captureIo();
     expect(await main(['install'], io)).toBe(2);
-    expect(io.stderr()).toMatch(/^backsoon install: --root is required/);
+    expect(io.stderr()).toMatch(/^backsoon install: --nginx or --root is required/);
+    const nginxHelp = captureIo();
+    expect(await main(['install', '--nginx', '--help'], nginxHelp)).toBe(0);
+    expect(nginxHelp.stdout()).toMatch(/^Usage: backsoon install --nginx \[--dry-run\]/);
+    const bad = captureIo();
+    expect(await main(['install', '--nginx', '--rate', 'fast'], bad)).toBe(2);
+    expect(bad.stderr()).toMatch(/^backsoon install: --rate fast: give a whole number/);
+    const un = captureIo();
+    expect(await main(['uninstall'], un)).toBe(2);
+    expect(un.stderr()).toMatch(/^backsoon uninstall: say which server: --nginx/);
   });
 
   it('takes the root from BACKSOON_ROOT for down, status and up', async () => {

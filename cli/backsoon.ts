@@ -11,11 +11,12 @@ import { build } from './commands/build.js';
 import { check } from './commands/check.js';
 import { install } from './commands/install.js';
 import { down, status, up } from './commands/maintenance.js';
+import { uninstall } from './commands/nginx-install.js';
 import { token } from './commands/token.js';
 import { CliError } from './errors.js';
 import { packageManifest } from './paths.js';
 
-export const COMMANDS: Command[] = [install, down, up, status, token, check, build];
+export const COMMANDS: Command[] = [install, uninstall, down, up, status, token, check, build];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -90,6 +91,16 @@ export function processIo(): Io {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
+    },
+    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    ask: async (question) => {
+      const readline = await import('node:readline/promises');
+      const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await prompt.question(question);
+      } finally {
+        prompt.close();
+      }
     },
   };
 }

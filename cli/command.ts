@@ -10,6 +10,10 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Standard input, read whole (for `check --from -`). */
   stdin: () => Promise<string>;
+  /** Whether a person is at a terminal, who can be asked (`install --nginx` asks before it reloads nginx). */
+  interactive?: boolean;
+  /** Asks a question on the terminal and resolves to the answer. */
+  ask?: (question: string) => Promise<string>;
 }
 
 export interface Command {

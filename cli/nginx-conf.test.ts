@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, loadDump, parseConf, splitDump, type Directive } from './nginx-conf.js';
+import { globToRegExp, loadDump, parseConf, parseConfLocated, splitDump, type Directive } from './nginx-conf.js';
 
 const names = (ds: Directive[] | undefined): string[] => (ds ?? []).map((d) => d.name);
 
@@ -166,5 +166,33 @@ server { include /e/snippets/s.conf; }
 
   it('refuses what is not nginx -T output', () => {
     expect(() => loadDump('nginx: [emerg] unknown directive "x"')).toThrow(/not the output of `nginx -T`/);
+  });
+});
+
+describe('parseConfLocated', () => {
+  it('says where each directive, its braces and its end are in the text', () => {
+    const text = 'http {\n  # note; {\n  server { listen "8 0"; }\n}\n';
+    const [http] = parseConfLocated(text, 'f');
+    const server = http!.block![0]!;
+    const listen = server.block![0]!;
+    expect(text.slice(http!.start, http!.end)).toBe(text.trimEnd());
+    expect(text.slice(server.start, server.end)).toBe('server { listen "8 0"; }');
+    expect(text.slice(listen.start, listen.end)).toBe('listen "8 0";');
+    expect(text[server.open!]).toBe('{');
+    expect(text[server.close!]).toBe('}');
+    expect(listen.args).toEqual(['8 0']);
+  });
+
+  it('gives parseConf the same directives, without the offsets', () => {
+    const text = 'a 1;\nb { c "x;y"; }\n';
+    const strip = (ds: ReturnType<typeof parseConfLocated>): unknown =>
+      ds.map(({ name, args, file, line, block }) => ({
+        name,
+        args,
+        file,
+        line,
+        ...(block ? { block: strip(block) } : {}),
+      }));
+    expect(strip(parseConfLocated(text, 'f'))).toEqual(parseConf(text, 'f'));
   });
 });

@@ -66,6 +66,9 @@ interface Token {
   /** `;`, `{` or `}` as syntax, not inside quotes. */
   punct: boolean;
   line: number;
+  /** Where the token starts in the source (its opening quote, for a quoted string), and ends (just after it). */
+  start: number;
+  end: number;
 }
 
 /**
@@ -106,10 +109,11 @@ function tokenize(source: string, file: string): Token[] {
     } else if (c === '#') {
       while (i < source.length && source[i] !== '\n') i++;
     } else if (c === ';' || c === '{' || c === '}') {
-      tokens.push({ text: c, punct: true, line });
+      tokens.push({ text: c, punct: true, line, start: i, end: i + 1 });
       i++;
     } else if (c === '"' || c === "'") {
       const start = line;
+      const from = i;
       let text = '';
       i++;
       while (i < source.length && source[i] !== c) {
@@ -124,8 +128,9 @@ function tokenize(source: string, file: string): Token[] {
       }
       if (i >= source.length) throw new NginxConfError(file, start, 'a quoted string is not closed');
       i++;
-      tokens.push({ text, punct: false, line: start });
+      tokens.push({ text, punct: false, line: start, start: from, end: i });
     } else {
+      const from = i;
       let text = '';
       while (i < source.length) {
         const d = source[i]!;
@@ -142,18 +147,31 @@ function tokenize(source: string, file: string): Token[] {
         text += d;
         i++;
       }
-      tokens.push({ text, punct: false, line });
+      tokens.push({ text, punct: false, line, start: from, end: i });
     }
   }
   return tokens;
 }
 
-/** Parses one file's text into directives. @throws NginxConfError on unbalanced braces or a missing `;` */
-export function parseConf(source: string, file: string): Directive[] {
-  const tokens = tokenize(source, file);
+/**
+ * A directive with where it is written in its file's text, for editing the
+ * file in place: offsets in UTF-16 code units of the source string.
+ */
+export interface LocatedDirective extends Directive {
+  block?: LocatedDirective[] | undefined;
+  /** The first character of its name. */
+  start: number;
+  /** Just after its `;`, or after the `}` that closes its block. */
+  end: number;
+  /** For a block: its `{` and its `}`. */
+  open?: number;
+  close?: number;
+}
+
+function parseTokens(tokens: Token[], file: string, located: boolean): LocatedDirective[] {
   let at = 0;
-  const parseBlock = (closing: boolean): Directive[] => {
-    const directives: Directive[] = [];
+  const parseBlock = (closing: boolean): LocatedDirective[] => {
+    const directives: LocatedDirective[] = [];
     let words: Token[] = [];
     while (at < tokens.length) {
       const token = tokens[at++]!;
@@ -164,12 +182,19 @@ export function parseConf(source: string, file: string): Directive[] {
       if (token.text === '}') {
         if (!closing) throw new NginxConfError(file, token.line, 'unexpected "}"');
         if (words.length > 0) throw new NginxConfError(file, token.line, `"${words[0]!.text}" has no ";" before "}"`);
+        at--;
         return directives;
       }
       const [name, ...args] = words;
       if (!name) throw new NginxConfError(file, token.line, `unexpected "${token.text}"`);
-      const directive: Directive = { name: name.text, args: args.map((w) => w.text), file, line: name.line };
-      if (token.text === '{') directive.block = parseBlock(true);
+      const directive = { name: name.text, args: args.map((w) => w.text), file, line: name.line } as LocatedDirective;
+      if (located) Object.assign(directive, { start: name.start, end: token.end });
+      if (token.text === '{') {
+        directive.block = parseBlock(true);
+        const close = tokens[at++];
+        if (!close) throw new NginxConfError(file, tokens.at(-1)?.line ?? 1, 'a block is not closed');
+        if (located) Object.assign(directive, { open: token.start, close: close.start, end: close.end });
+      }
       directives.push(directive);
       words = [];
     }
@@ -178,6 +203,21 @@ export function parseConf(source: string, file: string): Directive[] {
     return directives;
   };
   return parseBlock(false);
+}
+
+/** Parses one file's text into directives. @throws NginxConfError on unbalanced braces or a missing `;` */
+export function parseConf(source: string, file: string): Directive[] {
+  return parseTokens(tokenize(source, file), file, false);
+}
+
+/**
+ * Parses one file's text into directives that say where they are written
+ * (LocatedDirective), so that an edit can insert or remove text in place
+ * and leave every other byte, the operator's comments and layout, as it is.
+ * @throws NginxConfError as parseConf does
+ */
+export function parseConfLocated(source: string, file: string): LocatedDirective[] {
+  return parseTokens(tokenize(source, file), file, true);
 }
 
 /** A shell glob of nginx's `include` (`*`, `?`, `[…]`) as a regular expression over whole paths. */

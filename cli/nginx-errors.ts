@@ -45,7 +45,8 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
   },
   {
     pattern: /duplicate location "\/__backsoon\/[^"]*"/,
-    explain: () => 'server/backsoon.conf is included twice in one server block: keep one include',
+    explain: () =>
+      "the server block has a location of that path besides the one of server/backsoon.conf (included twice, or one of your own): every URL under /__backsoon/ is the kit's, so keep one include and move your own location elsewhere",
   },
 ];
 

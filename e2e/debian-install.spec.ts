@@ -8,9 +8,11 @@ import { freePort } from '../test-support/ports.js';
 import { DebianSandbox, insertAfterLine, readmeBlock } from './debian-sandbox.js';
 import { BROWSER, DEEP, expect, expectBacksoonPage, test } from './fixtures.js';
 
-// The README's install, maintenance and upgrade, followed word for word on
-// Debian's own default site and nginx.conf (e2e/debian/). The
-// sandbox only moves Debian's paths into a temporary folder.
+// The install by hand (docs/install-by-hand.md), maintenance and upgrade,
+// followed word for word on Debian's own default site and nginx.conf
+// (e2e/debian/). The sandbox only moves Debian's paths into a temporary
+// folder. (`backsoon install --nginx`, which does the same in one
+// command, is e2e/nginx-install.spec.ts's.)
 
 /** A token printed by `openssl rand -hex 24`, the staff file's recipe: 48 characters. */
 const TOKEN = '736d4b5081a37ccfb017d36755b00a463b696643c9542ef2';
@@ -49,9 +51,9 @@ async function until(what: string, check: () => Promise<boolean>, ms = 5000): Pr
   }
 }
 
-test('the README’s install, maintenance and upgrade work on Debian’s default site, word for word', async ({ page }) => {
+test('the install by hand, maintenance and upgrade work on Debian’s default site, word for word', async ({ page }) => {
   test.setTimeout(90_000);
-  const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+  const readme = await readFile(join(REPO, 'docs/install-by-hand.md'), 'utf8');
   const app = new DemoApp(await freePort());
   const sandbox = await DebianSandbox.create(await freePort());
   const url = (path: string): string => `http://127.0.0.1:${sandbox.port}${path}`;
@@ -59,7 +61,7 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
   const html = sandbox.path('/var/www/html');
   const run = async (name: string): Promise<string> => {
     const { status, output } = await sandbox.run(readmeBlock(readme, name));
-    expect(status, `README block "${name}" failed:\n${output}`).toBe(0);
+    expect(status, `docs/install-by-hand.md's block "${name}" failed:\n${output}`).toBe(0);
     return output;
   };
 
@@ -230,7 +232,7 @@ test('the README’s install, maintenance and upgrade work on Debian’s default
 });
 
 test('an install made before these steps (a __backsoon folder) becomes a link, keeping what the operator added', async () => {
-  const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+  const readme = await readFile(join(REPO, 'docs/install-by-hand.md'), 'utf8');
   const sandbox = await DebianSandbox.create(await freePort());
   const html = sandbox.path('/var/www/html');
   try {

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmod,
   copyFile,
   cp,
+  lstat,
   mkdir,
   mkdtemp,
   readFile,
@@ -32,7 +33,7 @@ const DEBIAN = join(REPO, 'e2e/debian');
 
 /** What a server's sandbox moves and runs: the parts that are not nginx's everywhere. */
 export interface SandboxLayout {
-  /** The absolute paths of Debian's layout that the sandbox moves under its folder. */
+  /** The absolute paths of the system's layout that the sandbox moves under its folder. */
   paths: readonly string[];
   /** The server's configuration folder, whose files are moved too. */
   configDir: string;
@@ -42,29 +43,62 @@ export interface SandboxLayout {
   prelude: (sandbox: DebianSandbox) => string;
 }
 
+/** nginx's main file and its prefix (-p), as system paths. */
+interface NginxMain {
+  conf: string;
+  prefix: string;
+}
+
 const NGINX_LAYOUT: SandboxLayout = {
-  paths: ['/etc/nginx', '/var/www/html', '/var/www/backsoon', '/var/log/nginx', '/var/lib/nginx', '/run/nginx.pid'],
+  paths: [
+    '/etc/nginx',
+    '/var/www/html',
+    '/var/www/backsoon',
+    '/var/log/nginx',
+    '/var/lib/nginx',
+    '/run/nginx.pid',
+    // nginx.org's layout, and the hand-written configurations of e2e/nginx-install.spec.ts.
+    '/var/cache/nginx',
+    '/usr/share/nginx',
+    '/var/run/nginx.pid',
+    '/srv',
+  ],
   configDir: '/etc/nginx',
   pidFile: '/run/nginx.pid',
-  prelude: (sandbox) =>
-    `nginx() { command ${NGINX} -p '${sandbox.root}/' -e '${sandbox.path('/var/log/nginx/error.log')}' -c '${sandbox.path('/etc/nginx/nginx.conf')}' "$@"; }`,
+  prelude: (sandbox) => {
+    const flags = sandbox
+      .nginxFlags()
+      .map((f) => `'${f}'`)
+      .join(' ');
+    return [
+      `nginx() { command ${NGINX} -e '${sandbox.path('/var/log/nginx/error.log')}' ${flags} "$@"; }`,
+      // The command the README installs, this checkout's build; it is told the sandbox's nginx flags as nginx is.
+      `backsoon() { local flags=(); case " $* " in *' --nginx '*) flags=(${flags}) ;; esac; [ "$1" = check ] && flags=(${flags}); command node '${BACKSOON_BIN}' "$@" "\${flags[@]}"; }`,
+    ].join('\n');
+  },
 };
+
+/** nginx.org's own files (e2e/nginx-org/). */
+const NGINX_ORG = join(REPO, 'e2e/nginx-org');
+
+/** The built `backsoon` command (npm run build, which the e2e global setup runs). */
+export const BACKSOON_BIN = join(REPO, 'cli/dist/backsoon.js');
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
- * The fenced block of a README that follows `<!-- SPEC: NAME -->`, as
- * written: SPEC is the spec that runs it (README.md's are run by
- * e2e/debian-install.spec.ts).
+ * The fenced block of a document that follows `<!-- OWNER: NAME -->`, as
+ * written: the README's and docs/install-by-hand.md's commands, run by the
+ * tests word for word. OWNER names the test that runs it.
  */
-export function readmeBlock(readme: string, name: string, spec = 'e2e/debian-install.spec.ts'): string {
-  const marker = `<!-- ${spec}: ${name} -->`;
+export function readmeBlock(readme: string, name: string, owner = 'e2e/debian-install.spec.ts'): string {
+  const marker = `<!-- ${owner}: ${name} -->`;
   const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README: no block marked "${marker}"`);
+  if (at < 0) throw new Error(`no block marked "${marker}"`);
   const fence = /^([ \t]*)```[a-z]*\n([\s\S]*?)^\1```$/m.exec(readme.slice(at + marker.length));
-  if (!fence) throw new Error(`README: no fenced block after "${marker}"`);
+  if (!fence) throw new Error(`no fenced block after "${marker}"`);
   const indent = fence[1]!;
   return fence[2]!
     .split('\n')
@@ -75,7 +109,9 @@ export function readmeBlock(readme: string, name: string, spec = 'e2e/debian-ins
 /** `text` with the absolute `paths` moved under `root`; text already moved stays as it is. */
 export function remapUnder(root: string, paths: readonly string[], text: string): string {
   return paths.reduce(
-    (out, system) => out.replace(new RegExp(`(?<!${escapeRegExp(root)})${escapeRegExp(system)}`, 'g'), root + system),
+    (out, system) =>
+      // Not inside another path (/var/run/nginx.pid holds /run/nginx.pid), nor one already moved under the root.
+      out.replace(new RegExp(`(?<![\\w.-])${escapeRegExp(system)}`, 'g'), root + system),
     text,
   );
 }
@@ -163,8 +199,15 @@ export class DebianSandbox extends Sandbox {
     checkout: string,
     readonly port: number,
     private readonly layout: SandboxLayout = NGINX_LAYOUT,
+    /** nginx's main file and prefix, as the layout has them (system paths). */
+    readonly nginxMain: NginxMain = { conf: '/etc/nginx/nginx.conf', prefix: '/' },
   ) {
     super(root, checkout, layout.paths);
+  }
+
+  /** The flags that point nginx (and the backsoon command) at the sandbox's configuration. */
+  nginxFlags(): string[] {
+    return ['-p', `${this.path(this.nginxMain.prefix).replace(/\/?$/, '/')}`, '-c', this.path(this.nginxMain.conf)];
   }
 
   /** A new folder that stands for `/`, readable by the server's workers (www-data: Debian's user). */
@@ -205,6 +248,83 @@ export class DebianSandbox extends Sandbox {
     return sandbox;
   }
 
+  /**
+   * nginx.org's own layout (e2e/nginx-org/) on Debian's binary: server
+   * blocks in conf.d/, no sites-enabled/ nor snippets/, the prefix
+   * /etc/nginx, temporary folders in /var/cache/nginx (which the package
+   * makes), the stock default.conf, its location turned into a proxy by
+   * `site` if given.
+   */
+  static async nginxOrg(port: number, site?: (text: string) => string): Promise<DebianSandbox> {
+    const root = await mkdtemp(join(tmpdir(), 'backsoon-nginxorg-'));
+    await chmod(root, 0o755);
+    const sandbox = new DebianSandbox(
+      root,
+      join(root, 'checkout'),
+      port,
+      { ...NGINX_LAYOUT, pidFile: '/var/run/nginx.pid' },
+      { conf: '/etc/nginx/nginx.conf', prefix: '/etc/nginx' },
+    );
+    for (const dir of [
+      '/etc/nginx/conf.d',
+      '/var/cache/nginx',
+      '/var/log/nginx',
+      '/var/run',
+      '/usr/share/nginx/html',
+      '/checkout',
+    ])
+      await mkdir(sandbox.path(dir), { recursive: true });
+    await copyFile('/etc/nginx/mime.types', sandbox.path('/etc/nginx/mime.types'));
+    // nginx.org's binary has these compiled in; Debian's has its own, so the sandbox says them.
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+      .map((t) => `${t}_temp_path /var/cache/nginx/${t}_temp;`)
+      .join(' ');
+    const conf = (await readFile(join(NGINX_ORG, 'nginx.conf'), 'utf8'))
+      // Debian has no user nginx: its workers run as www-data here.
+      .replace('user  nginx;', 'user  www-data; # sandbox only')
+      .replace('\nhttp {\n', `\nhttp {\n    ${temp} # sandbox only\n`);
+    await writeFile(sandbox.path('/etc/nginx/nginx.conf'), conf);
+    const text = (await readFile(join(NGINX_ORG, 'default.conf'), 'utf8')).replace(
+      '    listen       80;\n',
+      `    listen       127.0.0.1:${port}; # sandbox only\n`,
+    );
+    await writeFile(sandbox.path('/etc/nginx/conf.d/default.conf'), site ? site(text) : text);
+    await sandbox.remapConfig();
+    return sandbox;
+  }
+
+  /**
+   * A hand-written configuration: `files` by system path (the first is
+   * nginx's main file), with `${PORT}` for a free port of the test's.
+   */
+  static async handWritten(port: number, files: Record<string, string>): Promise<DebianSandbox> {
+    const root = await mkdtemp(join(tmpdir(), 'backsoon-hand-'));
+    await chmod(root, 0o755);
+    const [main] = Object.keys(files);
+    const sandbox = new DebianSandbox(root, join(root, 'checkout'), port, NGINX_LAYOUT, {
+      conf: main!,
+      prefix: '/usr/share/nginx',
+    });
+    for (const dir of ['/var/log/nginx', '/var/lib/nginx', '/run', '/checkout'])
+      await mkdir(sandbox.path(dir), { recursive: true });
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(sandbox.path(path), '..'), { recursive: true });
+      await writeFile(sandbox.path(path), sandbox.remap(text));
+    }
+    return sandbox;
+  }
+
+  /** Starts nginx on the sandbox's configuration (it goes to the background, as a server's does). */
+  async start(): Promise<void> {
+    const result = spawnSync(NGINX, this.nginxFlags(), { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`nginx did not start:\n${result.stderr}`);
+  }
+
+  /** Runs the built `backsoon` command, as root, with the sandbox's nginx flags for the commands that read nginx. */
+  async backsoon(args: string): Promise<{ status: number | null; output: string }> {
+    return this.run(`backsoon ${args}`);
+  }
+
   /** Moves the paths of every file under the sandbox's configuration folder (the README's steps add files there). */
   async remapConfig(): Promise<void> {
     const etc = this.path(this.layout.configDir);
@@ -231,6 +351,28 @@ export class DebianSandbox extends Sandbox {
    */
   override run(lines: string): Promise<{ status: number | null; output: string }> {
     return runReadmeLines(this.remap(lines), this.checkout, [this.layout.prelude(this)]);
+  }
+
+  /**
+   * Every file, link and folder under these system paths, by path, with
+   * its bytes (a link's target) and mode: two snapshots are equal when
+   * every byte is back as it was.
+   */
+  async snapshot(systemPaths: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const visit = async (path: string): Promise<void> => {
+      const info = await lstat(path).catch(() => undefined);
+      if (!info) return;
+      const mode = (info.mode & 0o7777).toString(8);
+      if (info.isSymbolicLink()) out.set(path, `link ${mode} ${await readlink(path)}`);
+      else if (info.isDirectory()) {
+        out.set(path, `dir ${mode}`);
+        for (const name of await readdir(path)) await visit(join(path, name));
+      } else if (info.isFile()) out.set(path, `file ${mode} ${(await readFile(path)).toString('base64')}`);
+      else out.set(path, `other ${mode}`);
+    };
+    for (const system of systemPaths) await visit(this.path(system));
+    return out;
   }
 
   /** The nginx master's pid, while one runs. */

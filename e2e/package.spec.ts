@@ -1,17 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, RunningNginx } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
 import { writeRelease } from '../scripts/release.js';
+import { readmeBlock } from './debian-sandbox.js';
 import { BROWSER, expect, test } from './fixtures.js';
 
 // The package and the release archive, tested from the packed artifacts in
 // fresh folders, never from the repository: `npm pack` → `npm install` →
-// `npx backsoon …` → a real nginx; `npm run release` → tar → cp → nginx.
-// The README's commands are read from the README itself and run with the
-// paths of the test's folders.
+// `backsoon install --nginx` → a real nginx; `npm run release` → tar → the
+// install by hand → nginx. The commands are read from the README and
+// docs/install-by-hand.md and run with the paths of the test's folders.
 
 const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
@@ -148,73 +149,53 @@ test('npm pack: the built page, every server’s snippets and the command, nothi
   expect(ok(`npx --yes --offline --package=${packed.filename} backsoon --version`, work).trim()).toBe(version);
 });
 
-test('the README’s three commands on Debian’s default site, then the app behind it: the page, check, maintenance, an upgrade', async ({
+test('the README’s two commands, from the packed package, on Debian’s default site with an app behind it: the page, check, maintenance, a second run', async ({
   app,
 }) => {
   const site = await installPackage();
   const conf = join(work, 'etc-nginx');
   const www = join(work, 'www');
   await mkdir(www);
-  const main = await debianLikeNginx(conf, `include ${conf}/snippets/backsoon/http/backsoon-staff.conf;`);
-  const defaultSite = join(conf, 'sites-enabled/default');
-  await cp('/etc/nginx/sites-available/default', defaultSite);
-
-  const [install, include, checkAndReload] = (await readmeBlocks('Install from the package'))[0] ?? [];
-  // The test's folders stand in for /var/www/html and /etc/nginx; the snippets never go to the real /etc/nginx.
-  const here = (line: string): string =>
-    line
-      .replaceAll('sudo ', '')
-      .replace(/npx (--yes )?backsoon(@latest)?/g, BIN)
-      .replaceAll('/etc/nginx/sites-available/default', defaultSite)
-      .replace(/install --root \/var\/www\/html/, `install --root ${www} --snippets ${conf}/snippets/backsoon`)
-      .replace('nginx -t', `nginx -t -q -p ${conf} -c ${main}`)
-      .replace(`${BIN} check`, `${BIN} check -c ${main} -p ${conf}`)
-      .replace('systemctl reload nginx', 'true');
-
-  const installed = ok(here(install!), site);
-  expect(installed).toContain(`backsoon ${version}: the page is installed in ${www}/__backsoon/`);
-  expect(installed).toContain(`include ${conf}/snippets/backsoon/server/backsoon.conf;`);
-  expect(installed).toContain('nginx -t && npx backsoon check && nginx -s reload');
-  // With maintenance, check fails a location that gives the app the bypass cookie: install says the line.
-  expect(installed).toContain('    proxy_set_header Cookie $backsoon_app_cookie;\n');
-
-  ok(here(include!), site);
-  ok(here(include!), site);
-  let edited = await readFile(defaultSite, 'utf8');
-  expect(
-    edited.match(/^\troot \/var\/www\/html;\n\tinclude snippets\/backsoon\/server\/backsoon\.conf;$/gm),
-  ).toHaveLength(1);
-  // Planned maintenance, with the line install printed for it, below the first.
-  const maintenanceLine = /^ {4}(include \S+backsoon-maintenance\.conf;)$/m.exec(installed)![1]!;
-  edited = edited.replace('\tinclude snippets/backsoon/server/backsoon.conf;\n', `$&\t${maintenanceLine}\n`);
-
-  // This machine's stand-ins for port 80 and /var/www/html.
+  await mkdir(join(conf, 'conf.d'), { recursive: true });
+  const main = await debianLikeNginx(conf, `include ${conf}/conf.d/*.conf;`);
   const port = await freePort();
+  // Debian's default site, on this machine's stand-ins for port 80 and /var/www/html, its location a proxy to the app.
   await writeFile(
-    defaultSite,
-    edited
+    join(conf, 'sites-enabled/default'),
+    (await readFile('/etc/nginx/sites-available/default', 'utf8'))
       .replace(/^\tlisten 80 default_server;$/m, `\tlisten 127.0.0.1:${port} default_server;`)
       .replace(/^\tlisten \[::\]:80 default_server;$/m, '')
-      .replace(/^\troot \/var\/www\/html;$/m, `\troot ${www};`),
+      .replace(/^\troot \/var\/www\/html;$/m, `\troot ${www};`)
+      .replace('try_files $uri $uri/ =404;', `proxy_pass http://127.0.0.1:${app.port};`),
   );
-  const checked = ok(here(checkAndReload!), site);
-  expect(checked).toContain('ok      backsoon is included, with planned maintenance');
-  expect(checked).toContain('No problem found in 1 server block(s).');
 
-  // The site's own next step: its location passes requests to the app.
-  await writeFile(
-    defaultSite,
-    (await readFile(defaultSite, 'utf8')).replace(
-      'try_files $uri $uri/ =404;',
-      `proxy_pass http://127.0.0.1:${app.port};`,
-    ),
-  );
+  const [[installPackageLine, installLine]] = (await readmeBlocks('Install')) as [[string, string]];
+  // The package is installed above (npm install of the packed archive stands in for the registry's).
+  expect(installPackageLine).toBe('sudo npm install --global backsoon');
+  const nginxFlags = `-c ${main} -p ${conf}`;
+  const here = (line: string): string =>
+    `${line.replaceAll('sudo ', '').replace(/^backsoon /, `${BIN} `)} ${nginxFlags}`;
+
   const nginx = new RunningNginx(port, conf, www, main);
   await nginx.resume();
   try {
+    const installed = ok(here(installLine), site);
+    expect(installed).toContain(`backsoon ${version}: install on nginx (${main})`);
+    expect(installed).toContain('nginx -t: the configuration with backsoon is valid.');
+    expect(installed).toContain(`The page is installed in ${www}/__backsoon/`);
+    // The package's own snippets, beside nginx.conf.
+    expect(await readdir(join(conf, 'snippets/backsoon'))).toEqual(['http', 'location', 'njs', 'server']);
+    expect(await readdir(join(conf, 'snippets/backsoon/njs'))).toEqual(['backsoon-hold.js']);
+
+    const deadline = Date.now() + 5000;
+    while ((await fetchPage(nginx.url('/account?tab=2'))).marker !== 'crash' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const down = await fetchPage(nginx.url('/account?tab=2'));
     expect([down.status, down.marker]).toEqual([502, 'crash']);
     expect(down.body).toContain('<backsoon-page kind="crash"');
+    const checked = ok(`${BIN} check ${nginxFlags}`, site);
+    expect(checked).toContain('ok      backsoon is included, with planned maintenance');
+    expect(checked).toContain('No problem found in 1 server block(s).');
 
     // down asks nginx (nginx -T) whether the server block shows the maintenance page: this test's nginx.
     const switched = ok(`${BIN} down --root ${www} -c ${main} -p ${conf} --message "New database" --until 15m`, site);
@@ -226,8 +207,7 @@ test('the README’s three commands on Debian’s default site, then the app beh
     });
     expect(ok(`${BIN} status --root ${www}`, site)).toContain('message: New database');
 
-    const upgraded = ok(here(install!), site);
-    expect(upgraded).toContain(`the page is upgraded in place in ${www}/__backsoon/`);
+    expect(ok(here(installLine), site)).toContain('Nothing to do');
     expect((await fetchPage(nginx.url('/account'))).marker).toBe('maintenance');
 
     ok(`${BIN} up --root ${www}`, site);
@@ -239,7 +219,7 @@ test('the README’s three commands on Debian’s default site, then the app beh
   }
 });
 
-test('npm run release: the archive, unpacked in a fresh folder and copied as the README says, serves the page; the manual upgrade keeps what is the operator’s', async ({
+test('npm run release: the archive, unpacked in a fresh folder and installed by hand as docs/install-by-hand.md says, serves the page; the same lines upgrade, keeping what is the operator’s', async ({
   app,
 }) => {
   const archive = await writeRelease(work);
@@ -261,15 +241,16 @@ test('npm run release: the archive, unpacked in a fresh folder and copied as the
   const www = join(work, 'www');
   await mkdir(join(conf, 'snippets'), { recursive: true });
   await mkdir(www);
+  const doc = await readFile(join(REPO, 'docs/install-by-hand.md'), 'utf8');
   const here = (line: string): string =>
     line
       .replaceAll('sudo ', '')
       .replaceAll('/var/www/html', www)
+      .replaceAll('/var/www/backsoon', join(work, 'releases'))
       .replaceAll('/etc/nginx/snippets/backsoon', `${conf}/snippets/backsoon`)
-      .replaceAll('backsoon-0.1.0', `backsoon-${version}`)
-      .replaceAll('backsoon-0.2.0', `backsoon-${version}`);
-  const [, unpackAndCopy, upgradeByHand] = await readmeBlocks('Install from the package');
-  ok(here(unpackAndCopy!.join('\n')), work);
+      .replaceAll('backsoon-0.1.0', `backsoon-${version}`);
+  const unpackAndCopy = here(`${readmeBlock(doc, 'unpack', 'e2e/package.spec.ts')}\n${readmeBlock(doc, 'copy')}`);
+  ok(unpackAndCopy, work);
 
   const main = await debianLikeNginx(conf);
   const port = await freePort();
@@ -286,7 +267,7 @@ test('npm run release: the archive, unpacked in a fresh folder and copied as the
 
     await writeFile(join(www, '__backsoon/brand.css'), ':root { --backsoon-accent: #0a7d55; }');
     await writeFile(join(www, '__backsoon/maintenance.on'), '');
-    ok(here(upgradeByHand!.join('\n')), work);
+    ok(unpackAndCopy, work);
     expect(await readFile(join(www, '__backsoon/brand.css'), 'utf8')).toContain('#0a7d55');
     expect(await readFile(join(www, '__backsoon/index.html'), 'utf8')).toBe(
       await readFile(join(work, `backsoon-${version}/dist/index.html`), 'utf8'),

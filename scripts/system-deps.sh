@@ -5,7 +5,7 @@
 # installs the packages of the missing ones with apt-get when it can (root,
 # Debian); otherwise says which command to run, and fails (or, after
 # --optional, only says it).
-#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb gunicorn caddy haproxy apache2] [libnginx-mod-http-js]
+#   bash scripts/system-deps.sh nginx [chromium firefox-esr WebKitWebDriver Xvfb gunicorn caddy haproxy apache2 uwsgi] [libnginx-mod-http-js uwsgi-plugin-python3]
 #   bash scripts/system-deps.sh --optional libnginx-mod-http-js
 set -euo pipefail
 
@@ -26,12 +26,15 @@ package_of() {
   esac
 }
 
-# libnginx-mod-http-js → ngx_http_js_module.so; anything else is a program.
+# libnginx-mod-http-js → ngx_http_js_module.so; uwsgi-plugin-python3 →
+# python3_plugin.so; anything else is a program.
 present() {
   case "$1" in
     libnginx-mod-*)
       local name="${1#libnginx-mod-}"
       [ -f "$modules/ngx_${name//-/_}_module.so" ] ;;
+    uwsgi-plugin-*)
+      [ -f "/usr/lib/uwsgi/plugins/${1#uwsgi-plugin-}_plugin.so" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }

@@ -11,6 +11,14 @@
 /** The site's folder the kit is installed in, under the document root. */
 export const KIT_FOLDER = '__backsoon';
 
+/**
+ * The folder beside KIT_FOLDER, under the document root, that holds the
+ * page's releases: KIT_FOLDER is a link to one of them, swapped with a
+ * rename on each install, so that visitors get a whole page, the old or
+ * the new, never none. Not served (server/backsoon.conf).
+ */
+export const RELEASES_FOLDER = `.${KIT_FOLDER}-releases`;
+
 /** Every URL of the kit starts with it; the server answers it from disk (or its probe). */
 export const KIT_PATH = `/${KIT_FOLDER}/`;
 

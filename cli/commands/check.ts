@@ -13,6 +13,8 @@ import { checkConfig, formatReport, hasProblems } from '../nginx-check.js';
 import { loadDump, NginxConfError } from '../nginx-conf.js';
 import { explainNginxFailure } from '../nginx-errors.js';
 import { dumpConfig, njsBuiltIn } from '../nginx-run.js';
+import { readText } from '../nginx-install/context.js';
+import { rateFindings } from '../nginx-install/rate-note.js';
 
 const help = `Usage: backsoon check [--from FILE|-] [--nginx BIN] [-c FILE] [-p DIR]
 
@@ -91,6 +93,7 @@ export const check: Command = {
       throw error;
     }
     const report = checkConfig(tree, { probe, ...(prefix ? { prefix } : {}), njsBuiltIn: builtIn });
+    report.global.push(...rateFindings(tree, readText));
     io.out(formatReport(report));
     return hasProblems(report) ? 1 : 0;
   },

@@ -2,19 +2,27 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { CliError } from '../errors.js';
-import { includePath, installPage, installSnippets, PAGE_FOLDER } from '../install.js';
+import { includePath, installSnippets, PAGE_FOLDER } from '../install.js';
+import { installRelease } from '../nginx-install/page-release.js';
 import { packageManifest, packageRoot } from '../paths.js';
-import { APP_COOKIE, PATHS } from '../../src/protocol.js';
+import { installNginx } from './nginx-install.js';
+import { APP_COOKIE, PATHS, RELEASES_FOLDER } from '../../src/protocol.js';
 
 /** Debian's folder for nginx snippets: the default target when it exists. */
 export const DEBIAN_SNIPPETS = '/etc/nginx/snippets';
 
-const help = `Usage: backsoon install --root DIR [--snippets DIR | --no-snippets] [--dist DIR]
+const help = `Usage: backsoon install --nginx [options]   (backsoon install --nginx --help)
+       backsoon install --root DIR [--snippets DIR | --no-snippets] [--dist DIR]
+
+With --nginx: installs backsoon in nginx's configuration itself, every
+server block that passes pages to an app, and can undo it (uninstall).
+
+With --root: only copies the files, and prints the lines to add by hand:
 
 Copies the page to DIR/${PAGE_FOLDER}/ and nginx's snippets beside nginx's
-configuration, or upgrades both in place: the new files are copied beside
-the old ones and swapped in with a rename, so a visitor never gets a
-half-copied page. An upgrade keeps maintenance.on and maintenance.json,
+configuration, or upgrades both in place: the page is a link to a release
+in DIR/${RELEASES_FOLDER}/, and a new release is swapped in with one
+rename, so a visitor never gets a half-copied page, nor nginx's own. An upgrade keeps maintenance.on and maintenance.json,
 brand.css (yours to edit), files of your own (a logo, fonts) and the
 service worker's kill switch.
 
@@ -32,9 +40,10 @@ Options:
 
 export const install: Command = {
   name: 'install',
-  summary: 'copy the page (and the nginx snippets) into place, or upgrade them in place',
+  summary: "install in nginx's configuration (--nginx), or copy the page and the snippets (--root)",
   help,
   async run(args, io) {
+    if (args.includes('--nginx')) return installNginx.run(args, io);
     const { values, help: wantsHelp } = parseCommandLine(this, args, {
       root: { type: 'string' },
       snippets: { type: 'string' },
@@ -46,23 +55,26 @@ export const install: Command = {
       return 0;
     }
     const rootOption = stringOption(values, 'root');
-    if (!rootOption) throw new CliError(`--root is required: the folder nginx serves the site from\n\n${help}`, 2);
+    if (!rootOption)
+      throw new CliError(
+        `--nginx or --root is required: the install in nginx, or the folder nginx serves the site from\n\n${help}`,
+        2,
+      );
     if (values['no-snippets'] && stringOption(values, 'snippets'))
       throw new CliError('--snippets and --no-snippets exclude each other', 2);
     const root = resolve(rootOption);
     const pkg = packageRoot();
     const dist = resolve(stringOption(values, 'dist') ?? join(pkg, 'dist'));
 
-    const page = await installPage(dist, root);
+    // A release swapped in with one rename: visitors never get nginx's own page during an upgrade.
+    const page = await installRelease(dist, root);
+    await page.commit();
     const version = packageManifest(pkg).version;
     io.out(
-      `backsoon ${version}: the page is ${page.upgraded ? 'upgraded in place' : 'installed'} in ${page.folder}/\n`,
+      `backsoon ${version}: the page is ${!page.changed ? 'already this build' : page.previous.kind === 'absent' ? 'installed' : 'upgraded in place'} in ${page.folder}/\n`,
     );
     if (page.kept.length > 0) io.out(`  kept from the previous install: ${page.kept.join(', ')}\n`);
-    if (page.skipped.length > 0)
-      io.out(
-        `  not carried over from the previous install (symlinks and hard links are not followed): ${page.skipped.join(', ')}\n`,
-      );
+    for (const note of page.notes) io.out(`  ${note}\n`);
 
     let snippets = stringOption(values, 'snippets');
     if (!snippets && !values['no-snippets'] && existsSync(DEBIAN_SNIPPETS))
