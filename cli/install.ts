@@ -14,7 +14,7 @@ export const REQUIRED_FILES: readonly string[] = Object.values(PAGE_FILES);
 /**
  * Files of an installed folder that the operator owns once installed:
  * kept across upgrades even though the build has its own copy.
- * brand.css is edited in place (README: "Branding"); the build's own is
+ * brand.css is edited in place (docs/branding.md); the build's own is
  * made of comments only, so keeping an older one loses nothing.
  */
 const OPERATOR_EDITS = [BRAND_CSS];

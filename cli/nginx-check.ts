@@ -316,7 +316,7 @@ function checkProbe({ block }: ServerFacts): Finding[] {
   return [
     {
       level: 'note',
-      message: `no shared probe (location = ${PATHS.probe}): each waiting visitor's checks go to the app, which is fine for a few but not for thousands at once. See "At scale" in the README (http/backsoon-probe.conf, location/backsoon-probe.conf)`,
+      message: `no shared probe (location = ${PATHS.probe}): each waiting visitor's checks go to the app, which is fine for a few but not for thousands at once. See docs/at-scale.md (http/backsoon-probe.conf, location/backsoon-probe.conf)`,
     },
   ];
 }

@@ -164,7 +164,7 @@ test('the install by hand, maintenance and upgrade work on Debian’s default si
     });
 
     await test.step('upgrade: a new build replaces the page whole, while visitors keep getting whole pages', async () => {
-      // Branding after the build, as the README's "Branding" says: in place.
+      // Branding after the build, as docs/branding.md says: in place.
       await writeFile(join(html, '__backsoon/brand.css'), BRAND);
       await writeFile(join(html, '__backsoon/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
       const old = await readFile(join(sandbox.checkout, 'dist/maintenance.html'), 'utf8');

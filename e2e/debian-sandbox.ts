@@ -72,8 +72,8 @@ const NGINX_LAYOUT: SandboxLayout = {
       .join(' ');
     return [
       `nginx() { command ${NGINX} -e '${sandbox.path('/var/log/nginx/error.log')}' ${flags} "$@"; }`,
-      // The command the README installs, this checkout's build; it is told the sandbox's nginx flags as nginx is.
-      `backsoon() { local flags=(); case " $* " in *' --nginx '*) flags=(${flags}) ;; esac; [ "$1" = check ] && flags=(${flags}); command node '${BACKSOON_BIN}' "$@" "\${flags[@]}"; }`,
+      // The command the README installs, this checkout's build; the commands that read nginx's configuration are told the sandbox's flags, as nginx is.
+      `backsoon() { local flags=(); case " $* " in *' --nginx '*) flags=(${flags}) ;; esac; case "$1" in check | down | up | status) flags=(${flags}) ;; esac; command node '${BACKSOON_BIN}' "$@" "\${flags[@]}"; }`,
     ].join('\n');
   },
 };

@@ -50,7 +50,7 @@ const config = snippets.flatMap(({ name, lines }) => lines.map((line) => ({ name
 /** The files a build makes: the page's, the worker's, the operator's style sheet. */
 const BUILT_FILES: string[] = [...Object.values(PAGE_FILES), ...Object.values(WORKER_FILES), BRAND_CSS];
 /** Where the Branding table lives. */
-const BRANDING_DOC = 'README.md';
+const BRANDING_DOC = 'docs/branding.md';
 /** Locations the snippets keep to themselves (`internal`), never asked by the page. */
 const INTERNAL = /^_[a-z-]+$/;
 

@@ -1,10 +1,10 @@
-// The README's "Layout" names every part of the tree, and only parts that exist.
+// The layout in docs/architecture.md names every part of the tree, and only parts that exist.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { REPO } from './nginx.js';
 
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+const readme = readFileSync(join(REPO, 'docs/architecture.md'), 'utf8');
 const block = /## Layout\n[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 /** The paths at the start of each line ("a/, b/, c/" lines name several). */
 const listed = block

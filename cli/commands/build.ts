@@ -9,7 +9,7 @@ import { packageManifest, packageRoot } from '../paths.js';
 const help = `Usage: backsoon build [--config FILE] [--out DIR]
 
 Builds the page with your brand, languages, strings and poll options
-(backsoon.config.json: see the README, "Branding") into DIR, replacing a
+(backsoon.config.json: see docs/branding.md) into DIR, replacing a
 previous build there as a whole. Install it with
 \`backsoon install --dist DIR --root …\`.
 

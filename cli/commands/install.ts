@@ -113,7 +113,7 @@ For planned maintenance (backsoon down / up), also this one, below it:
     cp -n ${join(snippets, 'http/backsoon-staff.conf')} /etc/nginx/conf.d/
 
 With many visitors waiting at once, the shared probe, so that their checks
-never reach the app one each (README, "At scale"): once, for the http block
+never reach the app one each (docs/at-scale.md): once, for the http block
 (set its rate: a little under what the app serves in a second),
 
     cp -n ${join(snippets, 'http/backsoon-probe.conf')} /etc/nginx/conf.d/

@@ -102,7 +102,7 @@ export function formatPlan(
     out.push(
       '',
       `Turns to go back: ${plan.rate} a second per server block, a rate the install wrote; it is yours to tune`,
-      '(a little under what your app serves in a second: see "At scale" in the README).',
+      '(a little under what your app serves in a second: see docs/at-scale.md).',
     );
   if (plan.cannot.length > 0) {
     out.push('', 'Not handled (the command does not guess):');

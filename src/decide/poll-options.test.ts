@@ -46,10 +46,10 @@ describe('attributeName', () => {
   });
 });
 
-describe("the README's Options table", () => {
+describe('the Options table of docs/how-the-page-decides.md', () => {
   /** The rows of the table under "## Options": option, attribute and default, as written. */
   function readmeRows(): string[][] {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../docs/how-the-page-decides.md', import.meta.url), 'utf8');
     const section = /^## Options\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
     return section
       .split('\n')

@@ -279,7 +279,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'backsoon-page': BacksoonPage;
   }
-  /** The element's events (bubbling and composed; see the README's "Events"). */
+  /** The element's events (bubbling and composed; see docs/how-the-page-decides.md, "Events"). */
   interface HTMLElementEventMap {
     /** Before each check. */
     'backsoon-attempt': CustomEvent<PollEventDetail>;
