@@ -448,7 +448,7 @@ test('the folder READMEâ€™s install, maintenance and staff link work on Debianâ€
   const admin = await freePort();
   const root = await mkdtemp(join(tmpdir(), 'backsoon-caddy-debian-'));
   await chmod(root, 0o755);
-  const pidfile = join(root, 'caddy.pid');
+  const pidfile = join(root, 'run/caddy.pid');
   // `caddy` runs Debian's binary with the service's home (its state) in the sandbox; `caddy start`
   // leaves its pid for the test to stop, and its output in a log (it would hold the shell's pipes).
   const shim = `caddy() {
@@ -458,7 +458,7 @@ test('the folder READMEâ€™s install, maintenance and staff link work on Debianâ€
     HOME='${root}/var/lib/caddy' command caddy "$@"
   fi
 }`;
-  const sandbox = new Sandbox(root, join(root, 'checkout'), CADDY_PATHS, [shim]);
+  const sandbox = new Sandbox(root, join(root, 'checkout'), CADDY_PATHS, '/run/caddy.pid', [shim]);
   const url = (path: string): string => `http://127.0.0.1:${port}${path}`;
   const caddyfile = sandbox.path('/etc/caddy/Caddyfile');
   const run = async (name: string): Promise<string> => {
@@ -467,6 +467,7 @@ test('the folder READMEâ€™s install, maintenance and staff link work on Debianâ€
     return output;
   };
   try {
+    await mkdir(sandbox.path('/run'), { recursive: true });
     await mkdir(sandbox.path('/etc/caddy'), { recursive: true });
     await mkdir(sandbox.path('/var/lib/caddy'), { recursive: true });
     await copyFile(join(REPO, 'e2e/debian/Caddyfile'), caddyfile);
@@ -542,20 +543,7 @@ test('the folder READMEâ€™s install, maintenance and staff link work on Debianâ€
       expect(app.requests.at(-1)).toMatchObject({ url: '/staff', headers: { cookie: 'a=1' } });
     });
   } finally {
-    const pid = Number.parseInt(await readFile(pidfile, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(pid)) {
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 5000;
-      while (Date.now() < deadline) {
-        try {
-          process.kill(pid, 0);
-        } catch {
-          break;
-        }
-        await sleep(25);
-      }
-    }
+    await sandbox.destroy();
     await app.stop();
-    await rm(root, { recursive: true, force: true });
   }
 });

@@ -174,6 +174,8 @@ export class Sandbox {
     /** A checkout of backsoon, built: where the README's commands run. */
     readonly checkout: string,
     private readonly paths: readonly string[],
+    /** Where the running server writes its master's pid (a system path). */
+    protected readonly pidFile: string,
     private readonly shims: readonly string[] = [],
   ) {}
 
@@ -191,6 +193,31 @@ export class Sandbox {
   run(lines: string): Promise<{ status: number | null; output: string }> {
     return runReadmeLines(this.remap(lines), this.checkout, [...this.shims]);
   }
+
+  /** The server's master pid, while one runs (from its pid file, a system path). */
+  async masterPid(): Promise<number | undefined> {
+    const text = await readFile(this.path(this.pidFile), 'utf8').catch(() => '');
+    const pid = Number.parseInt(text, 10);
+    if (!Number.isInteger(pid)) return undefined;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stops the server this sandbox started, if any, waits for it to exit, and removes the folder. */
+  async destroy(): Promise<void> {
+    const pid = await this.masterPid();
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 5000;
+      while ((await this.masterPid()) !== undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
+    }
+    await rm(this.root, { recursive: true, force: true });
+  }
 }
 
 export class DebianSandbox extends Sandbox {
@@ -202,7 +229,7 @@ export class DebianSandbox extends Sandbox {
     /** nginx's main file and prefix, as the layout has them (system paths). */
     readonly nginxMain: NginxMain = { conf: '/etc/nginx/nginx.conf', prefix: '/' },
   ) {
-    super(root, checkout, layout.paths);
+    super(root, checkout, layout.paths, layout.pidFile);
   }
 
   /** The flags that point nginx (and the backsoon command) at the sandbox's configuration. */
@@ -373,30 +400,5 @@ export class DebianSandbox extends Sandbox {
     };
     for (const system of systemPaths) await visit(this.path(system));
     return out;
-  }
-
-  /** The nginx master's pid, while one runs. */
-  async masterPid(): Promise<number | undefined> {
-    const text = await readFile(this.path(this.layout.pidFile), 'utf8').catch(() => '');
-    const pid = Number.parseInt(text, 10);
-    if (!Number.isInteger(pid)) return undefined;
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Stops the server this sandbox started, if any, waits for it to exit, and removes the folder. */
-  async destroy(): Promise<void> {
-    const pid = await this.masterPid();
-    if (pid !== undefined) {
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 5000;
-      while ((await this.masterPid()) !== undefined && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 25));
-    }
-    await rm(this.root, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, REPO } from '../test-support/nginx.js';
-import { remapUnder, runReadmeLines } from './debian-sandbox.js';
+import { runReadmeLines, Sandbox } from './debian-sandbox.js';
 
 /**
  * Debian's HAProxy in a temporary folder, for running haproxy-snippets/
@@ -19,14 +19,14 @@ import { remapUnder, runReadmeLines } from './debian-sandbox.js';
 /** The absolute paths of Debian's layout (and the README's site) that the sandbox moves under its folder. */
 const SYSTEM_PATHS = ['/etc/haproxy', '/var/www/example', '/run/haproxy', '/var/lib/haproxy'];
 
-export class HaproxySandbox {
+export class HaproxySandbox extends Sandbox {
   private constructor(
-    /** The folder that stands for `/`. */
-    readonly root: string,
-    /** A checkout of backsoon, built: where the README's commands run. */
-    readonly checkout: string,
+    root: string,
+    checkout: string,
     readonly port: number,
-  ) {}
+  ) {
+    super(root, checkout, SYSTEM_PATHS, '/run/haproxy.pid');
+  }
 
   /** Debian's haproxy.cfg, running, and a checkout with dist/ built. */
   static async create(port: number): Promise<HaproxySandbox> {
@@ -40,27 +40,15 @@ export class HaproxySandbox {
     await cp('/etc/haproxy/errors', sandbox.path('/etc/haproxy/errors'), { recursive: true });
     await cp(DIST, join(sandbox.checkout, 'dist'), { recursive: true });
     await sandbox.remapConfig();
-    const started = spawnSync('haproxy', ['-W', '-f', sandbox.config, '-p', sandbox.pidFile], { encoding: 'utf8' });
+    const started = spawnSync('haproxy', ['-W', '-f', sandbox.config, '-p', sandbox.path(sandbox.pidFile)], {
+      encoding: 'utf8',
+    });
     if (started.status !== 0) throw new Error(`haproxy did not start:\n${started.stdout}${started.stderr}`);
     return sandbox;
   }
 
-  /** Where a path of Debian's layout is in the sandbox. */
-  path(system: string): string {
-    return join(this.root, system);
-  }
-
   get config(): string {
     return this.path('/etc/haproxy/haproxy.cfg');
-  }
-
-  private get pidFile(): string {
-    return this.path('/run/haproxy.pid');
-  }
-
-  /** Text with the README's absolute paths moved under the sandbox; text already moved stays as it is. */
-  remap(text: string): string {
-    return remapUnder(this.root, SYSTEM_PATHS, text);
   }
 
   /** Moves the paths of haproxy.cfg under the sandbox, and its `bind :80` to the sandbox's port. */
@@ -73,7 +61,7 @@ export class HaproxySandbox {
   }
 
   /** Runs README lines in bash in the checkout, paths moved, `systemctl reload(-or-restart) haproxy` as Debian's unit does it. */
-  run(lines: string): Promise<{ status: number | null; output: string }> {
+  override run(lines: string): Promise<{ status: number | null; output: string }> {
     const systemctl = `systemctl() {
   case "$1 $2" in
     "reload haproxy"|"reload-or-restart haproxy") ;;
@@ -87,29 +75,5 @@ export class HaproxySandbox {
   fi
 }`;
     return runReadmeLines(this.remap(lines), this.checkout, [systemctl]);
-  }
-
-  /** The HAProxy master's pid, while one runs. */
-  async masterPid(): Promise<number | undefined> {
-    const pid = Number.parseInt(await readFile(this.pidFile, 'utf8').catch(() => ''), 10);
-    if (!Number.isInteger(pid)) return undefined;
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Stops the HAProxy this sandbox started, waits for it to exit, and removes the folder. */
-  async destroy(): Promise<void> {
-    const pid = await this.masterPid();
-    if (pid !== undefined) {
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 5000;
-      while ((await this.masterPid()) !== undefined && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 25));
-    }
-    await rm(this.root, { recursive: true, force: true });
   }
 }
