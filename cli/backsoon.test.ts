@@ -4,22 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from './backsoon.js';
-import type { Io } from './command.js';
 import { nginxTestWithSnippets } from '../test-support/nginx-dump.js';
-
-function captureIo(env: NodeJS.ProcessEnv = {}): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    now: () => Date.parse('2026-11-21T14:00:00Z'),
-    env,
-    stdin: async () => '',
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+import { captureIo } from '../test-support/capture-io.js';
 
 describe('backsoon', () => {
   it('lists its commands, and fails without one', async () => {

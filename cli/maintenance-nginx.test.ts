@@ -2,8 +2,8 @@ import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './backsoon.js';
-import type { Io } from './command.js';
 import { nginxTestWithSnippets, type NginxTestRun } from '../test-support/nginx-dump.js';
+import { captureIo } from '../test-support/capture-io.js';
 
 // `backsoon down`, `up` and `status` asking the real nginx (nginx -T) what
 // it serves, as `backsoon check` does: the shipped snippets, included as
@@ -14,20 +14,6 @@ const runs: NginxTestRun[] = [];
 afterEach(async () => {
   for (const run of runs.splice(0)) await rm(run.prefix, { recursive: true, force: true });
 });
-
-function captureIo(env: NodeJS.ProcessEnv = {}): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    now: () => Date.parse('2026-11-21T14:00:00Z'),
-    env,
-    stdin: async () => '',
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 const STAFF = 'include snippets/backsoon/http/backsoon-staff.conf;';
 const CRASH = 'include snippets/backsoon/server/backsoon.conf;';
