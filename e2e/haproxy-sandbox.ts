@@ -62,16 +62,17 @@ export class HaproxySandbox extends Sandbox {
 
   /** Runs README lines in bash in the checkout, paths moved, `systemctl reload(-or-restart) haproxy` as Debian's unit does it. */
   override run(lines: string): Promise<{ status: number | null; output: string }> {
+    const pid = this.path(this.pidFile);
     const systemctl = `systemctl() {
   case "$1 $2" in
     "reload haproxy"|"reload-or-restart haproxy") ;;
     *) echo "sandbox: no systemctl $*" >&2; return 1 ;;
   esac
   command haproxy -c -q -f '${this.config}' || return 1
-  if [ -s '${this.pidFile}' ] && kill -0 "$(cat '${this.pidFile}')" 2>/dev/null; then
-    kill -USR2 "$(cat '${this.pidFile}')"
+  if [ -s '${pid}' ] && kill -0 "$(cat '${pid}')" 2>/dev/null; then
+    kill -USR2 "$(cat '${pid}')"
   else
-    command haproxy -W -f '${this.config}' -p '${this.pidFile}'
+    command haproxy -W -f '${this.config}' -p '${pid}'
   fi
 }`;
     return runReadmeLines(this.remap(lines), this.checkout, [systemctl]);
