@@ -6,7 +6,7 @@
  * custom error page with a 5 s meta refresh.
  *
  * Each run: the app is down; N visitors arrive over the outage; backsoon's
- * visitors run the page's own controller (bench/load/visitors.ts), the meta
+ * visitors run the page's own controller (test-support/simulated-visitors.ts), the meta
  * ones reload every 5 s; then the app starts, and the run lasts until every
  * visitor is back or `--cap` seconds have passed. Loopback only.
  *
@@ -32,7 +32,7 @@ import { REPO, startNginx, type RunningNginx } from '../test-support/nginx.js';
 import { freePort } from '../test-support/ports.js';
 import { startProxy, type RunningProxy } from '../test-support/proxies.js';
 import { writeResultsPart } from './results-file.js';
-import { backsoonVisitor, metaRefreshVisitor, type VisitorRecord, type VisitorWorld } from './load/visitors.js';
+import { backsoonVisitor, metaRefreshVisitor, type VisitorRecord, type VisitorWorld } from '../test-support/simulated-visitors.js';
 import { PATHS } from '../src/protocol.js';
 
 const { values: args } = parseArgs({

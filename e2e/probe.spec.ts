@@ -152,6 +152,8 @@ test('one client asking for turns in a loop takes a few, and the waiting visitor
   app,
 }) => {
   test.setTimeout(30_000);
+  // Each turn holds its place in the window while the app answers it.
+  app.delay = 10;
   await app.start();
   let hogging = true;
   let hogTurns = 0;
@@ -172,9 +174,11 @@ test('one client asking for turns in a loop takes a few, and the waiting visitor
   // The client has been at it for two seconds when the visitors come.
   await new Promise((r) => setTimeout(r, 2000));
   const startedAt = Date.now() - 2000;
-  // Meanwhile 100 waiting visitors, each from its own address, ask once a second until they get a turn.
+  // Meanwhile 100 waiting visitors, each from its own address, arriving over
+  // a second, ask once a second until they get a turn.
   const waited = await Promise.all(
     Array.from({ length: 100 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 10));
       for (let tries = 1; ; tries += 1) {
         const answer = await rawRequest(site.port, { method: 'HEAD', path: TURN, localAddress: `127.0.4.${i + 1}` });
         if (reading(answer) === 'up') return tries;
@@ -188,6 +192,6 @@ test('one client asking for turns in a loop takes a few, and the waiting visitor
   expect(hogAsked).toBeGreaterThan(100);
   // Its address's burst (3) and 2 a second: never most of the turns.
   expect(hogTurns).toBeLessThanOrEqual(3 + Math.ceil(2 * (seconds + 1)));
-  // The rate (40 a second, a burst of 80) lets every visitor in at its first or second ask.
-  expect(Math.max(...waited)).toBeLessThanOrEqual(2);
+  // The window (4 at a time, each held 10 ms here) lets every visitor in within a few asks.
+  expect(Math.max(...waited)).toBeLessThanOrEqual(3);
 });

@@ -1,14 +1,17 @@
 import type { Page } from '@playwright/test';
+import { setMaxListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawRequest } from '../test-support/raw-request.js';
+import { backsoonVisitor, type VisitorRecord } from '../test-support/simulated-visitors.js';
 import { expect, SITE_VHOST, test } from './fixtures.js';
 
 // With many visitors waiting, the checks and the returns must never reach
 // the app faster than it can serve them. The pages ask a shared
 // probe that nginx answers from a one-second cache, and go back only when
-// nginx gives them a turn (location/backsoon-probe.conf).
+// nginx gives them a turn: the probe's request sent to the app, a few at a
+// time, granted when the app answers it (location/backsoon-probe.conf).
 
 // The example site without its server_name line (Debian's default site has
 // `server_name _;`): turns must be counted there too.
@@ -49,6 +52,16 @@ test('waiting pages ask the shared probe, never their own URLs, and each goes ba
   expect(probes.length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
 });
 
+/** A turn, asked as the page asks it. */
+const TURN = '/__backsoon/probe?admit=1';
+
+/** A promise and the function that settles it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 for (const [name, vhost] of [
   ['its server_name', SITE_VHOST],
   ['no server_name', UNNAMED_VHOST],
@@ -56,35 +69,62 @@ for (const [name, vhost] of [
   test.describe(`in a server block with ${name}`, () => {
     test.use({ siteOptions: { vhost } });
 
-    test('nginx grants turns at its rate and tells the rest "busy", at no cost to the app', async ({ site, app }) => {
+    test('nginx lets 4 turns at a time reach the app and tells the rest "busy" (ask again in 2 s), at no cost to the app', async ({
+      site,
+      app,
+    }) => {
+      // The app answers turns only when the test says: as if its queue were full of pages.
+      const queue = gate();
+      app.holdWhen = (method) => (method === 'HEAD' ? queue.opened : undefined);
       await app.start();
-      // 150 visitors, each from an address of its own (127.0.1.x is this machine too).
-      const answers = await Promise.all(
-        Array.from({ length: 150 }, (_, i) =>
-          rawRequest(site.port, {
-            method: 'HEAD',
-            path: '/__backsoon/probe?admit=1',
-            localAddress: `127.0.1.${i + 1}`,
-          }),
-        ),
+      // 20 visitors ask at once, each from an address of its own (127.0.1.x is this machine too).
+      const answers: Awaited<ReturnType<typeof rawRequest>>[] = [];
+      const asking = Array.from({ length: 20 }, (_, i) =>
+        rawRequest(site.port, { method: 'HEAD', path: TURN, localAddress: `127.0.1.${i + 1}` }).then((answer) => {
+          answers.push(answer);
+          return answer;
+        }),
       );
-      const admitted = answers.filter((r) => r.status === 200 && r.headers['x-backsoon-probe'] === '1');
-      const busy = answers.filter((r) => r.status === 429 && r.headers['x-backsoon'] === 'busy');
-      // The burst (80) and the rate's first tokens; the other 60 or so are busy.
-      expect(admitted.length).toBeGreaterThanOrEqual(81);
-      expect(admitted.length).toBeLessThanOrEqual(90);
-      expect(admitted.length + busy.length).toBe(150);
-      for (const r of busy) expect(r.headers['cache-control']).toBe('no-store');
-      // 150 questions, one probe request at most reached the app.
-      expect(app.requests.length).toBeLessThanOrEqual(1);
+      // Four reach the app and wait there; nginx answers the other sixteen at once.
+      await expect.poll(() => answers.length).toBe(16);
+      expect(app.pending).toBe(4);
+      for (const busy of answers) {
+        expect(busy.status).toBe(429);
+        expect(busy.headers['x-backsoon']).toBe('busy');
+        expect(busy.headers['retry-after']).toBe('2');
+        expect(busy.headers['cache-control']).toBe('no-store');
+      }
+      // The app answers the four: those are the turns, each one of its answers, never a cached one.
+      queue.open();
+      const all = await Promise.all(asking);
+      const admitted = all.filter((r) => r.status === 200 && r.headers['x-backsoon-probe'] === '1');
+      expect(admitted).toHaveLength(4);
+      expect(app.requests.map((r) => `${r.method} ${r.url}`)).toEqual(Array(4).fill('HEAD /'));
+      // The window is free again: the next visitor's turn goes straight through.
+      app.holdWhen = undefined;
+      const next = await rawRequest(site.port, { method: 'HEAD', path: TURN, localAddress: '127.0.1.99' });
+      expect(next.status).toBe(200);
+      expect(app.requests).toHaveLength(5);
     });
   });
 }
 
-test.describe('when the turns are all taken', () => {
-  // One turn every ten seconds, no burst to speak of: a client asking in a loop takes each one.
-  test.use({ siteOptions: { admitRate: '6r/m', admitBurst: 1 } });
+test('a turn the app cannot answer is nginx\'s crash answer, not "busy" and never the cached "up"', async ({
+  site,
+  app,
+}) => {
+  await app.start();
+  const probe = await rawRequest(site.port, { method: 'HEAD', path: '/__backsoon/probe' });
+  expect(probe.status).toBe(200);
+  await app.stop();
+  // Within the second the probe's "up" is cached, a turn asks the app itself: refused.
+  const turn = await rawRequest(site.port, { method: 'HEAD', path: TURN, localAddress: '127.0.1.7' });
+  expect(turn.status).toBe(502);
+  expect(turn.headers['x-backsoon']).toBe('crash');
+  expect(turn.headers['cache-control']).toBe('no-store');
+});
 
+test.describe('when the turns are all taken', () => {
   test('a visitor turned away says so, waits its turn without bouncing, then goes back', async ({
     page,
     site,
@@ -92,23 +132,20 @@ test.describe('when the turns are all taken', () => {
   }) => {
     test.setTimeout(60_000);
     await openWaiting(page, site.url('/queued?n=1#here'));
+    // Other visitors keep the window full: the app takes 2.8 s to answer a
+    // turn (under nginx's 3 s read timeout, as behind a queue of pages),
+    // and each of them asks again the moment it is answered.
+    app.holdWhen = (method) => (method === 'HEAD' ? new Promise<void>((r) => setTimeout(r, 2800)) : undefined);
     await app.start();
-    // Others take every turn: clients asking for turns in a loop, from addresses of their own.
     let hogging = true;
-    const hog = (async () => {
+    const others = Array.from({ length: 6 }, async (_, i) => {
       while (hogging) {
-        await Promise.all(
-          Array.from({ length: 10 }, (_, i) =>
-            rawRequest(site.port, {
-              method: 'HEAD',
-              path: '/__backsoon/probe?admit=1',
-              localAddress: `127.0.2.${i + 1}`,
-            }).catch(() => undefined),
-          ),
-        );
-        await new Promise((r) => setTimeout(r, 20));
+        const answer = await rawRequest(site.port, { method: 'HEAD', path: TURN, localAddress: `127.0.2.${i + 1}` });
+        // Turned away: again shortly (its address may ask twice a second).
+        if (answer.status === 429) await new Promise((r) => setTimeout(r, 100));
       }
-    })();
+    });
+    await expect.poll(() => app.pending).toBeGreaterThanOrEqual(4);
     const status = page.locator('backsoon-page');
     try {
       await expect(status).toContainText('letting visitors in a few at a time', { timeout: 15_000 });
@@ -126,7 +163,7 @@ test.describe('when the turns are all taken', () => {
       expect(app.requests.filter((r) => r.url.startsWith('/queued'))).toEqual([]);
     } finally {
       hogging = false;
-      await hog;
+      await Promise.all(others);
     }
     await expect(page.locator('#app')).toBeVisible({ timeout: 20_000 });
     expect(page.url()).toBe(site.url('/queued?n=1#here'));
@@ -135,4 +172,71 @@ test.describe('when the turns are all taken', () => {
     const record = await page.evaluate(() => sessionStorage.getItem('backsoon:return'));
     expect(record === null || (JSON.parse(record) as { bounces: number }).bounces === 0).toBe(true);
   });
+});
+
+test('the app dies again in the middle of the admissions: the pages go back to waiting, without a storm', async ({
+  site,
+  app,
+}) => {
+  test.setTimeout(90_000);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // 40 visitors on the page (the page's own controller, each from its own address) while the app is down.
+  const n = 40;
+  const done = new AbortController();
+  setMaxListeners(n + 10, done.signal);
+  const asked: { at: number; turn: boolean }[] = [];
+  const records: VisitorRecord[] = [];
+  const visitors = Array.from({ length: n }, (_, i) => {
+    const record: VisitorRecord = { arrivedAt: Date.now(), backAt: undefined, bounces: 0 };
+    records.push(record);
+    return backsoonVisitor(
+      {
+        origin: site.url('').replace(/\/$/, ''),
+        address: `127.0.5.${i + 1}`,
+        signal: done.signal,
+        onRequest: (method, path) => {
+          if (method === 'HEAD') asked.push({ at: Date.now(), turn: path.includes('admit=') });
+        },
+      },
+      `/item/${i}`,
+      record,
+    );
+  });
+  const back = () => records.filter((r) => r.backAt !== undefined).length;
+  try {
+    await sleep(3000);
+    // The app comes back slowly (each turn takes it 250 ms: 4 at a time, about 16 a second)…
+    app.holdWhen = (method) => (method === 'HEAD' ? sleep(250).then(() => undefined) : undefined);
+    await app.start();
+    await expect.poll(back, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+    // …and dies again in the middle of the admissions.
+    await app.stop();
+    const diedAt = Date.now();
+    const backBefore = back();
+    expect(backBefore).toBeLessThan(n);
+    await sleep(8000);
+    // Back to waiting: once each page has met the crash answer (a few seconds), nobody asks for a turn.
+    const late = asked.filter((a) => a.at > diedAt + 4000);
+    expect(late.filter((a) => a.turn)).toEqual([]);
+    // No storm: the pages wait on the shared probe, at most one check a second each.
+    expect(late.length).toBeLessThanOrEqual((n - backBefore) * 4);
+    expect(back()).toBe(backBefore);
+
+    // The app comes back for good: everyone returns, each page once more, at one probe a second and a turn each.
+    app.holdWhen = undefined;
+    const from = app.requests.length;
+    const restartedAt = Date.now();
+    await app.start();
+    await expect.poll(back, { timeout: 30_000 }).toBe(n);
+    const seconds = (Date.now() - restartedAt) / 1000;
+    const after = app.requests.slice(from);
+    const pages = after.filter((r) => r.method === 'GET').map((r) => r.url);
+    expect(new Set(pages).size).toBe(pages.length);
+    expect(pages.length).toBe(n - backBefore);
+    const heads = after.filter((r) => r.method === 'HEAD').length;
+    expect(heads).toBeLessThanOrEqual(n - backBefore + Math.ceil(seconds) + 2);
+  } finally {
+    done.abort();
+    await Promise.all(visitors);
+  }
 });

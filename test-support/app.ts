@@ -40,6 +40,13 @@ export class DemoApp {
   dropWhen: ((method: string, url: string) => boolean) | undefined;
   /** How long the app takes to answer, in ms (a busy or slow app). */
   delay = 0;
+  /**
+   * Requests the app keeps waiting (as in a queue behind other work) until
+   * the promise this returns settles; undefined answers at once.
+   */
+  holdWhen: ((method: string, url: string) => Promise<void> | undefined) | undefined;
+  /** Requests the app has taken and not answered yet (held, or delayed). */
+  pending = 0;
   /** Headers of its own that the app adds to every answer (a session cookie, a redirect…). */
   headers: Record<string, string> = {};
   /** Called for every request the app answers (the demo prints them). */
@@ -101,8 +108,15 @@ export class DemoApp {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.delay > 0) setTimeout(() => this.answer(req, res), this.delay);
-    else this.answer(req, res);
+    this.pending += 1;
+    const answer = (): void => {
+      this.pending -= 1;
+      this.answer(req, res);
+    };
+    const held = this.holdWhen?.(req.method ?? 'GET', req.url ?? '/');
+    if (held) void held.then(answer);
+    else if (this.delay > 0) setTimeout(answer, this.delay);
+    else answer();
   }
 
   private answer(req: IncomingMessage, res: ServerResponse): void {

@@ -38,10 +38,14 @@ export interface NginxOptions {
   staff?: StaffEntries;
   /** The build to install. @default dist/ */
   dist?: string;
-  /** The rate of turns to go back (http/backsoon-probe.conf's `rate`), as an operator sets it. @default the shipped 40r/s */
-  admitRate?: string;
-  /** The burst of turns (location/backsoon-probe.conf's `burst`), as an operator sets it. @default the shipped 80 */
-  admitBurst?: number;
+  /** The window of turns (location/backsoon-probe.conf's `limit_conn backsoon_turns 4`), as an operator edits it. @default the shipped 4 */
+  turnWindow?: number;
+  /**
+   * Turns at a fixed rate (a `limit_req` zone at `rate` a second with this
+   * `burst`) instead of the window: the way an operator had to pace them by
+   * hand before, for the load benchmark's hand-tuned rows.
+   */
+  turnRate?: { rate: number; burst: number };
   /** Dynamic modules to load (`load_module`), by name, from NGINX_MODULES. @default none */
   modules?: string[];
   /** worker_connections of the one worker (clients and upstreams together). @default 256 */
@@ -97,7 +101,7 @@ export function staffConfig(template: string, staff: StaffEntries = {}, snippets
  */
 export async function installHttpSnippets(
   prefix: string,
-  options: Pick<NginxOptions, 'staff' | 'admitRate'> = {},
+  options: Pick<NginxOptions, 'staff' | 'turnRate'> = {},
 ): Promise<{ STAFF: string; PROBE: string; PROBE_LOCATION: string }> {
   const STAFF = join(prefix, 'backsoon-staff.conf');
   await writeFile(
@@ -107,16 +111,29 @@ export async function installHttpSnippets(
   const PROBE = join(prefix, 'backsoon-probe.conf');
   let probe = await readFile(join(SNIPPETS, 'http/backsoon-probe.conf'), 'utf8');
   probe = replaceOnce(probe, '/var/lib/nginx/backsoon-probe', join(prefix, 'tmp/probe-cache'));
-  if (options.admitRate) probe = replaceOnce(probe, 'rate=40r/s', `rate=${options.admitRate}`);
+  if (options.turnRate) {
+    probe = replaceOnce(
+      probe,
+      'limit_conn_zone $backsoon_admit_key zone=backsoon_turns:1m;',
+      `limit_req_zone $backsoon_admit_key zone=backsoon_turns_rate:1m rate=${options.turnRate.rate}r/s;`,
+    );
+  }
   await writeFile(PROBE, probe);
   return { STAFF, PROBE, PROBE_LOCATION: join(SNIPPETS, 'location/backsoon-probe.conf') };
 }
 
-/** The probe's location snippet with another burst of turns, as an operator edits it. */
-async function installProbeLocation(prefix: string, burst: number): Promise<string> {
+/** The probe's location snippet with another window of turns, or a rate instead, as an operator edits it. */
+async function installProbeLocation(
+  prefix: string,
+  options: Pick<NginxOptions, 'turnWindow' | 'turnRate'>,
+): Promise<string> {
   const path = join(prefix, 'backsoon-probe-location.conf');
   const text = await readFile(join(SNIPPETS, 'location/backsoon-probe.conf'), 'utf8');
-  await writeFile(path, replaceOnce(text, 'burst=80 ', `burst=${burst} `));
+  const window = 'limit_conn backsoon_turns 4;';
+  const turns = options.turnRate
+    ? `limit_req zone=backsoon_turns_rate burst=${options.turnRate.burst} nodelay;`
+    : `limit_conn backsoon_turns ${options.turnWindow ?? 4};`;
+  await writeFile(path, replaceOnce(text, window, turns));
   return path;
 }
 
@@ -307,8 +324,8 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
     }
   }
   const httpSnippets = await installHttpSnippets(prefix, options);
-  if (options.admitBurst !== undefined)
-    httpSnippets.PROBE_LOCATION = await installProbeLocation(prefix, options.admitBurst);
+  const editedTurns = options.turnWindow !== undefined || options.turnRate !== undefined;
+  if (editedTurns) httpSnippets.PROBE_LOCATION = await installProbeLocation(prefix, options);
   const port = await freePort();
   const vars = {
     ...httpSnippets,
@@ -321,8 +338,8 @@ export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
   };
   const vhostPath = join(prefix, 'vhost.conf');
   let vhost = fillTemplate(await readFile(options.vhost, 'utf8'), vars);
-  // An edited burst means the edited copy of the probe's snippet, wherever the vhost includes it.
-  if (options.admitBurst !== undefined)
+  // Edited turns mean the edited copy of the probe's snippet, wherever the vhost includes it.
+  if (editedTurns)
     vhost = vhost.replaceAll(join(SNIPPETS, 'location/backsoon-probe.conf'), httpSnippets.PROBE_LOCATION);
   await writeFile(vhostPath, vhost);
   const conf = join(prefix, 'nginx.conf');

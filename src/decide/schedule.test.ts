@@ -47,6 +47,19 @@ describe('planWait', () => {
     const awaiting = { elapsed: 3_600_000, step: 7, bounces: 2, awaitingTurn: true };
     expect(planWait(awaiting, defaults, () => 0)).toEqual({ delay: defaults.minTimeout, advances: false });
     expect(delay(awaiting, defaults, () => 0.5)).toBe(defaults.minTimeout * (1 + TURN_SPREAD / 2));
+    expect(delay(awaiting, defaults, () => 0.999999)).toBeCloseTo(defaults.minTimeout * (1 + TURN_SPREAD), -1);
+  });
+
+  it('awaiting a turn: spread from half to one and a half times the busy answer’s Retry-After', () => {
+    const awaiting = { elapsed: 60_000, step: 3, bounces: 0, awaitingTurn: true, retryAfter: 4000 };
+    expect(planWait(awaiting, defaults, () => 0)).toEqual({ delay: 2000, advances: false });
+    expect(delay(awaiting, defaults, () => 0.5)).toBe(4000);
+    expect(delay(awaiting, defaults, () => 0.999999)).toBeCloseTo(6000, -1);
+    // Never under minTimeout, never over maxRetryAfter.
+    expect(delay({ ...awaiting, retryAfter: 0 }, defaults, () => 0.5)).toBe(defaults.minTimeout);
+    expect(delay({ ...awaiting, retryAfter: 10 * defaults.maxRetryAfter }, defaults, () => 0.5)).toBe(
+      defaults.maxRetryAfter,
+    );
   });
 
   it('paces to an announced end: slow waits, the last one landing on the end', () => {
@@ -123,7 +136,7 @@ describe('the schedule as a whole', () => {
       total += plan.delay;
       if (plan.advances) steps += 1;
     }
-    expect({ total, steps }).toEqual({ total: 370060359.54522973, steps: 4249 });
+    expect({ total, steps }).toEqual({ total: 457047744.875381, steps: 4249 });
   });
 });
 

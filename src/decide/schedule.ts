@@ -28,10 +28,15 @@ export const STEPS_PER_BOUNCE = 3;
 
 /**
  * A visitor awaiting its turn (nginx's admission answered "busy") asks again
- * after between one and 1 + TURN_SPREAD times minTimeout (1 to 3 s with the
- * defaults): asking costs nginx only, never the app, so it can be soon, and
- * the spread keeps the visitors it turned away from asking in step. The
- * turns themselves come at the rate nginx sets, whatever this pace.
+ * after the busy answer's Retry-After (2 s from nginx), spread from half of
+ * it to one and a half times it (1 to 3 s), never under minTimeout: asking
+ * costs nginx only, never the app, so it can be soon, and the spread keeps
+ * the visitors it turned away from asking in step. Without a Retry-After,
+ * the wait is spread the same way around 1 + TURN_SPREAD / 2 times
+ * minTimeout (1 to 3 s with the defaults). The turns themselves come at the
+ * pace the app answers them, whatever this pace, as long as somebody asks
+ * whenever a turn frees up: thousands asking every 2 s do, and so do the
+ * last few dozen of a crowd (bench/results.md).
  */
 export const TURN_SPREAD = 2;
 
@@ -64,7 +69,8 @@ export interface WaitPlan {
  * benchmarks both call this, so the benchmarks measure the page's real
  * schedule.
  *
- * - A visitor awaiting its turn from nginx's admission asks again soon (TURN_SPREAD).
+ * - A visitor awaiting its turn from nginx's admission asks again soon,
+ *   about when the busy answer's Retry-After says (TURN_SPREAD).
  * - Before an announced end of maintenance, checks are slow (between half
  *   of maxTimeout and maxTimeout: equalJitter) and the last one lands on
  *   the announced time: an operator who finishes early is noticed within
@@ -82,7 +88,10 @@ export interface WaitPlan {
  */
 export function planWait(input: ScheduleInput, options: PollOptions, random: () => number): WaitPlan {
   const { minTimeout, maxTimeout, maxRetryAfter } = options;
-  if (input.awaitingTurn) return { delay: minTimeout * (1 + random() * TURN_SPREAD), advances: false };
+  if (input.awaitingTurn) {
+    const mean = input.retryAfter ?? minTimeout * (1 + TURN_SPREAD / 2);
+    return { delay: Math.min(maxRetryAfter, Math.max(minTimeout, mean * (0.5 + random()))), advances: false };
+  }
   if (input.untilIn !== undefined && input.untilIn > 0) {
     const slow = equalJitter(maxTimeout, minTimeout, random);
     return { delay: Math.max(minTimeout, Math.min(input.untilIn, slow)), advances: false };

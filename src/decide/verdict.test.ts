@@ -22,9 +22,14 @@ describe('verdictFromResponse', () => {
     });
   });
 
-  it('is a visitor awaiting its turn, not an app away, when the server says busy', () => {
-    expect(verdictFromResponse(response({ [MARKER_HEADER]: 'busy', 'Retry-After': '1' }), now)).toEqual({
+  it('is a visitor awaiting its turn, not an app away, when the server says busy, with its Retry-After', () => {
+    expect(verdictFromResponse(response({ [MARKER_HEADER]: 'busy', 'Retry-After': '2' }), now)).toEqual({
       outcome: 'awaiting-turn',
+      retryAfter: 2000,
+    });
+    expect(verdictFromResponse(response({ [MARKER_HEADER]: 'busy' }), now)).toEqual({
+      outcome: 'awaiting-turn',
+      retryAfter: undefined,
     });
   });
 
@@ -39,7 +44,7 @@ describe('probeVerdict', () => {
   it('is back only with the probe’s header, and no probe without it or the marker', () => {
     expect(probeVerdict(response({ [PROBE_HEADER]: '1' }), now)).toEqual({ outcome: 'back' });
     expect(probeVerdict(response({}), now)).toBe('no-probe');
-    expect(probeVerdict(response({ [MARKER_HEADER]: 'busy' }), now)).toEqual({ outcome: 'awaiting-turn' });
+    expect(probeVerdict(response({ [MARKER_HEADER]: 'busy' }), now)).toMatchObject({ outcome: 'awaiting-turn' });
     expect(probeVerdict(response({ [MARKER_HEADER]: 'crash' }), now)).toMatchObject({ outcome: 'away' });
   });
 });

@@ -16,14 +16,15 @@ export type AwayReason = 'crash' | 'maintenance' | 'unreachable';
  *   for now (the app is expecting it), so it goes at once.
  * - `awaiting-turn`: the app answers, but the server has not given this
  *   visitor a turn yet (the probe's 429, marker `busy`): it asks again
- *   soon, for a turn. The app is not away.
+ *   soon, for a turn, about when the answer's Retry-After says. The app is
+ *   not away.
  * - `away`: the app is away, and why. `shared`: the answer came from the
  *   shared probe, which costs the app nothing per visitor, so the schedule
  *   may ask more often.
  */
 export type Verdict =
   | { outcome: 'back'; admitted?: boolean }
-  | { outcome: 'awaiting-turn' }
+  | { outcome: 'awaiting-turn'; retryAfter?: number | undefined }
   | { outcome: 'away'; reason: AwayReason; retryAfter?: number | undefined; shared?: boolean };
 
 /** The parts of a fetch Response the decision reads. */
@@ -44,12 +45,8 @@ export function verdictFromResponse(response: ResponseLike, now: number): Verdic
   const value = response.headers.get(MARKER_HEADER);
   if (value === null) return { outcome: 'back' };
   const marker = readMarker(value);
-  if (marker === 'busy') return { outcome: 'awaiting-turn' };
-  return {
-    outcome: 'away',
-    reason: marker,
-    retryAfter: parseRetryAfter(response.headers.get('Retry-After'), now),
-  };
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'), now);
+  return marker === 'busy' ? { outcome: 'awaiting-turn', retryAfter } : { outcome: 'away', reason: marker, retryAfter };
 }
 
 /**

@@ -109,8 +109,9 @@ describe('AppCheck', () => {
   it('turned away (busy), it awaits its turn, and next time asks straight for one', async () => {
     const net = network({ [PROBE_URL]: [probeUp], [ADMIT_URL]: [() => marked('busy'), () => marked('busy'), probeUp] });
     const check = new AppCheck('/deep', true);
-    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'awaiting-turn' });
-    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'awaiting-turn' });
+    // The busy answer's Retry-After goes with it, for the schedule.
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'awaiting-turn', retryAfter: 30_000 });
+    expect(await check.run(options(net.fetch))).toEqual({ outcome: 'awaiting-turn', retryAfter: 30_000 });
     expect(await check.run(options(net.fetch))).toEqual({ outcome: 'back', admitted: true });
     expect(net.asked).toEqual([PROBE_URL, ADMIT_URL, ADMIT_URL, ADMIT_URL]);
   });

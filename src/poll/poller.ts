@@ -196,7 +196,7 @@ export class Poller {
     const away = verdict.outcome === 'away' ? verdict : undefined;
     this.#awaitingTurn = verdict.outcome === 'awaiting-turn';
     this.#awayReason = away?.reason;
-    this.#retryAfter = away?.retryAfter;
+    this.#retryAfter = verdict.retryAfter;
     this.#shared = away?.shared === true;
     const elapsed = this.#deps.now() - this.#startedAt;
     if (shouldGiveUp(this.#attempt, elapsed, this.#deps.options())) {

@@ -1,5 +1,5 @@
 /**
- * Simulated visitors for the load benchmark. A backsoon visitor runs the
+ * Simulated visitors for the load benchmark and the scale tests. A backsoon visitor runs the
  * page's own PollController (src/poll/poll-controller.ts: the Poller, the
  * schedule, the shared probe and its turns, the loop guard, the return),
  * with the DOM replaced by the few objects it touches, and HTTP requests to
@@ -8,9 +8,9 @@
  */
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { ReactiveController } from 'lit';
-import { DEFAULT_POLL_OPTIONS } from '../../src/decide/poll-options.js';
-import { PollController, type PollEnvironment } from '../../src/poll/poll-controller.js';
-import { MARKER_HEADER } from '../../src/protocol.js';
+import { DEFAULT_POLL_OPTIONS } from '../src/decide/poll-options.js';
+import { PollController, type PollEnvironment } from '../src/poll/poll-controller.js';
+import { MARKER_HEADER } from '../src/protocol.js';
 
 /** One keep-alive pool for every simulated browser: nginx's cost per request is what counts, not per connection. */
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity, keepAliveMsecs: 10_000 });
@@ -28,6 +28,7 @@ function send(
   accept: string,
   signal?: AbortSignal,
 ): Promise<Answer> {
+  world.onRequest?.(method, path);
   return new Promise((resolve, reject) => {
     const req = request(
       `${world.origin}${path}`,
@@ -93,6 +94,8 @@ export interface VisitorWorld {
   address: string;
   /** Stops every visitor (the bench's time is up). */
   signal: AbortSignal;
+  /** Called for each request the visitor sends (its checks and its page loads). */
+  onRequest?: ((method: string, path: string) => void) | undefined;
 }
 
 /** Loads a URL as a navigation; undefined when the network failed. */
