@@ -66,9 +66,15 @@ describe('backsoon', () => {
     const nginxHelp = captureIo();
     expect(await main(['install', '--nginx', '--help'], nginxHelp)).toBe(0);
     expect(nginxHelp.stdout()).toMatch(/^Usage: backsoon install --nginx \[--dry-run\]/);
+    expect(nginxHelp.stdout()).not.toContain('--rate');
+    expect(nginxHelp.stdout()).toContain('--health PATH     the path the probe and its turns ask the app');
+    // Turns follow the app's own pace: no rate to give, and --rate is unknown like any other stray option.
     const bad = captureIo();
-    expect(await main(['install', '--nginx', '--rate', 'fast'], bad)).toBe(2);
-    expect(bad.stderr()).toMatch(/^backsoon install: --rate fast: give a whole number/);
+    expect(await main(['install', '--nginx', '--rate', '40'], bad)).toBe(2);
+    expect(bad.stderr()).toMatch(/^backsoon install: Unknown option '--rate'/);
+    const badHealth = captureIo();
+    expect(await main(['install', '--nginx', '--health', 'healthz'], badHealth)).toBe(2);
+    expect(badHealth.stderr()).toMatch(/^backsoon install: --health healthz: give a path that starts with \//);
     const un = captureIo();
     expect(await main(['uninstall'], un)).toBe(2);
     expect(un.stderr()).toMatch(/^backsoon uninstall: say which server: --nginx/);

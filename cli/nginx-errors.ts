@@ -44,6 +44,23 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
       `${m[1]} does not exist: install the snippets (backsoon install --root DIR --snippets /etc/nginx/snippets/backsoon)`,
   },
   {
+    pattern: /zero size shared memory zone "backsoon_turns"/,
+    explain: () =>
+      "the shared probe's location counts its turns to go back in the zone backsoon_turns, which the http block does not define: http/backsoon-probe.conf is missing, or is an older backsoon's (turns at a fixed rate, limit_req_zone … zone=backsoon_admit). Put this version's in its place (cp /etc/nginx/snippets/backsoon/http/backsoon-probe.conf /etc/nginx/conf.d/, with your cache folder), or run backsoon install --nginx",
+  },
+  {
+    pattern: /zero size shared memory zone "backsoon_admit"/,
+    explain: () =>
+      "a location includes an older backsoon's probe snippet (turns at a fixed rate, zone backsoon_admit), which this version's http/backsoon-probe.conf no longer defines: upgrade the snippets too (backsoon install --root DIR, or backsoon install --nginx)",
+  },
+  {
+    // Two copies of the probe's http half: its cache zone twice, or its cache folder (nginx says whichever it meets first).
+    pattern:
+      /duplicate zone "backsoon_probe(?:_uwsgi|_fastcgi)?"|the same path name "[^"]*backsoon-probe[^"]*" used in/,
+    explain: () =>
+      "the probe's http half is in the http block twice (a copy of http/backsoon-probe.conf by hand, or an older backsoon's with its turns at a fixed rate, besides another): keep one, this version's",
+  },
+  {
     pattern: /duplicate location "\/__backsoon\/[^"]*"/,
     explain: () =>
       "the server block has a location of that path besides the one of server/backsoon.conf (included twice, or one of your own): every URL under /__backsoon/ is the kit's, so keep one include and move your own location elsewhere",

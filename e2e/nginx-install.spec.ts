@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, lstat, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
@@ -166,6 +167,11 @@ test.describe('on Debian’s default site with an app behind it', () => {
       const output = await ok(sandbox, await readmeInstall());
       console.log(`--- ${await readmeInstall()} on Debian's default site ---\n${output}`);
       expect(output).toContain(`passes requests to http://127.0.0.1:${app.port} (proxy_pass in location /)`);
+      expect(output).toContain(
+        `the shared probe asks HEAD /__backsoon/health to http://127.0.0.1:${app.port}: once a second for everyone, and once for each visitor's turn to go back`,
+      );
+      expect(output).toContain("Turns to go back follow the app's own pace");
+      expect(output).not.toMatch(/rate the install wrote|yours to tune/);
       expect(output).toContain('nginx -t: the configuration with backsoon is valid.');
       expect(output).toMatch(/nginx reloaded \(nginx -s reload/);
       await until('the reload', async () => (await marker(sandbox.port)) === 'crash');
@@ -179,7 +185,7 @@ test.describe('on Debian’s default site with an app behind it', () => {
       await expect(page.locator('#asked')).toHaveText('/deep/path?q=1&x=%20y');
       expect(page.url()).toBe(url(DEEP));
 
-      // The probe answers from the app, with its header; the app got HEAD / and nothing of the visitor's.
+      // The probe answers from the app, with its header; the app got HEAD of a path it does not have, and nothing of the visitor's.
       // (The visitor's own checks may have filled this second's answer: ask until the app is asked.)
       const asked = app.requests.length;
       let probe: Response | undefined;
@@ -188,7 +194,7 @@ test.describe('on Debian’s default site with an app behind it', () => {
         return app.requests.length > asked;
       });
       expect([probe!.status, probe!.headers.get('x-backsoon-probe')]).toEqual([200, '1']);
-      expect(app.requests.at(-1)).toMatchObject({ method: 'HEAD', url: '/' });
+      expect(app.requests.at(-1)).toMatchObject({ method: 'HEAD', url: '/__backsoon/health' });
       expect(app.requests.at(-1)!.headers.cookie).toBeUndefined();
 
       // Planned maintenance works at once: the install put in the include, the staff file and the cookie line.
@@ -216,9 +222,9 @@ test.describe('on Debian’s default site with an app behind it', () => {
       );
       expect(probes).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
 
-      // `check` finds nothing wrong, and says the rate is the install's, the operator's to tune.
+      // `check` finds nothing wrong, and has no rate to speak of: turns follow the app's own pace.
       const checked = await ok(sandbox, 'sudo backsoon check');
-      expect(checked).toContain('a rate backsoon install wrote, not one measured on your app');
+      expect(checked).not.toMatch(/\brate\b/);
       expect(checked).toContain('No problem found in 1 server block(s).');
     } finally {
       await app.stop();
@@ -287,6 +293,85 @@ test.describe('on Debian’s default site with an app behind it', () => {
       expectSameBut(before, await sandbox.snapshot(['/etc/nginx', '/var/www', '/var/lib/nginx']), sandbox);
       expect(await sandbox.masterPid()).toBe(pid);
     } finally {
+      await sandbox.destroy();
+    }
+  });
+  test('an older install’s turns at a rate, its rate tuned by the operator: check says so, and install --nginx upgrades them to turns at the app’s pace', async () => {
+    const app = new DemoApp(await freePort());
+    const sandbox = await debianSite(app);
+    const PROBE_HTTP = '/etc/nginx/conf.d/backsoon-probe.conf';
+    const WINDOW = 'limit_conn_zone $backsoon_admit_key zone=backsoon_turns:1m;';
+    const RATE = (rate: number): string => `limit_req_zone $backsoon_admit_key zone=backsoon_admit:1m rate=${rate}r/s;`;
+    const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+    try {
+      await ok(sandbox, 'sudo backsoon install --nginx --reload');
+      const installed = await text(sandbox, PROBE_HTTP);
+
+      // What an older install left: its http file (its header, turns at 40 a second) with the record of it, and the
+      // location snippet's limit_req on that zone. The operator then tuned the rate, as that install told them they may.
+      const older = [
+        '# Written by `backsoon install --nginx` (backsoon 0.0.9) from snippets/backsoon/http/backsoon-probe.conf,',
+        `# with the probe's cache in ${sandbox.path('/var/lib/nginx/backsoon-probe')} and turns to go back at`,
+        '# 40 a second: a rate the install wrote, yours to tune (a little under what',
+        '# your app serves in a second). An upgrade rewrites this file only while it is as written here.',
+        '',
+        installed.slice(installed.indexOf('\n\n') + 2).replace(WINDOW, RATE(40)),
+      ].join('\n');
+      expect(older).toContain(RATE(40));
+      await writeFile(sandbox.path(PROBE_HTTP), older.replace(RATE(40), RATE(25)));
+      const recordPath = sandbox.path('/etc/nginx/backsoon-install/record.json');
+      const record = JSON.parse(await readFile(recordPath, 'utf8')) as {
+        files: { path: string; sha256: string }[];
+        rate?: number;
+      };
+      record.files.find((f) => f.path === sandbox.path(PROBE_HTTP))!.sha256 = sha256(older);
+      record.rate = 40;
+      await writeFile(recordPath, JSON.stringify(record, null, 2));
+      const location = sandbox.path('/etc/nginx/snippets/backsoon/location/backsoon-probe.conf');
+      await writeFile(
+        location,
+        (await readFile(location, 'utf8')).replace(
+          'limit_conn backsoon_turns 4;',
+          'limit_req zone=backsoon_admit burst=80 nodelay;',
+        ),
+      );
+      await ok(sandbox, 'sudo nginx -t && sudo nginx -s reload');
+
+      const before = await ok(sandbox, 'sudo backsoon check');
+      expect(before).toMatch(
+        /note {4}turns at a fixed rate from an older backsoon \(\S*\/etc\/nginx\/conf\.d\/backsoon-probe\.conf:\d+ \(included at \S*nginx\.conf:\d+\)\): the kit's probe now paces turns by the app's own answers; reinstall \(`backsoon install --nginx`\) or replace the http file, and remove this zone/,
+      );
+      expect(before).toContain('No problem found in 1 server block(s).');
+
+      const output = await ok(sandbox, 'sudo backsoon install --nginx --reload');
+      console.log(`--- install --nginx over an older install's turns at a rate ---\n${output}`);
+      expect(output).toContain(`upgrade ${sandbox.path(PROBE_HTTP)}: the probe's cache`);
+      expect(output).toContain(`upgrade ${sandbox.path('/etc/nginx/snippets/backsoon')}/ (the kit's snippets)`);
+      expect(output).toMatch(
+        /turns at a fixed rate \(25r\/s\) from an older backsoon \(\S*backsoon-probe\.conf:\d+ .*\): upgraded with its file, the turns now follow the app's own pace/,
+      );
+      expect(output).toContain('nginx -t: the configuration with backsoon is valid.');
+      expect(await text(sandbox, PROBE_HTTP)).toBe(installed);
+      expect(JSON.parse(await readFile(recordPath, 'utf8'))).not.toHaveProperty('rate');
+      const after = await ok(sandbox, 'sudo backsoon check');
+      expect(after).not.toMatch(/\brate\b/);
+
+      // A turn is the probe's own request past the cache: the app answers it, HEAD of the path it does not have.
+      // (Each from an address of its own: an address gets 2 turns a second.)
+      await app.start();
+      let visitor = 0;
+      await until('the reload', async () => {
+        const asked = app.requests.length;
+        const turn = await rawRequest(sandbox.port, {
+          method: 'HEAD',
+          path: '/__backsoon/probe?admit=1',
+          localAddress: `127.0.5.${++visitor}`,
+        });
+        return turn.status === 200 && turn.headers['x-backsoon-probe'] === '1' && app.requests.length > asked;
+      });
+      expect(app.requests.at(-1)).toMatchObject({ method: 'HEAD', url: '/__backsoon/health' });
+    } finally {
+      await app.stop();
       await sandbox.destroy();
     }
   });
@@ -523,12 +608,16 @@ server {
     expect(output).toContain('server example.test (listen 127.0.0.1:' + http + ')');
     expect(output).toContain('passes no request to an app: left as it is');
     expect(output).toContain('adds the page on 502 and 504, planned maintenance, the hold, the shared probe');
-    expect(output).toContain('the shared probe asks HEAD / to http://app');
+    expect(output).toContain('the shared probe asks HEAD /__backsoon/health to http://app');
     expect(output).toContain(
-      `the shared probe asks HEAD / over uwsgi to unix:${sandbox.path('/srv/run/api.sock')} (Host api.example.test)`,
+      `the shared probe asks HEAD /__backsoon/health over uwsgi to unix:${sandbox.path('/srv/run/api.sock')} (Host api.example.test)`,
     );
     expect(output).toContain(
       `the shared probe asks HEAD / over FastCGI to unix:${sandbox.path('/srv/run/legacy.sock')} (Host legacy.example.test)`,
+    );
+    // Over FastCGI the probe asks PHP's way in, a page: the report says each turn costs one.
+    expect(output).toContain(
+      'each turn to go back costs the app a page (HEAD /): name a cheap script with --health, one that touches nothing',
     );
     expect(await text(sandbox, '/srv/nginx/nginx.conf')).toContain(`    include conf.d/backsoon-*.conf; ${MARKER}`);
     // The redirect's block is as it was.
@@ -552,9 +641,9 @@ server {
     expect([probe.status, probe.headers['x-backsoon-probe']]).toEqual([200, '1']);
 
     // uWSGI and FastCGI: the page while the app is down, the probe over the app's own protocol once it is up, once for many.
-    for (const [port, server, name] of [
-      [api, uwsgi, 'api.example.test'],
-      [fcgi, fastcgi, 'legacy.example.test'],
+    for (const [port, server, asked] of [
+      [api, uwsgi, 'HEAD /__backsoon/health api.example.test'],
+      [fcgi, fastcgi, 'HEAD / legacy.example.test'],
     ] as const) {
       const down = await fetch(`http://127.0.0.1:${port}/x`, { method: 'POST', headers: BROWSER });
       expect([down.status, down.headers.get('x-backsoon')]).toEqual([502, 'crash']);
@@ -570,7 +659,7 @@ server {
       const got = (await server.requests()).filter((r) => r.startsWith('HEAD'));
       console.log(`${server.protocol} probe | 50 probes at once: the app got ${got.length} (${got.join(', ')})`);
       expect(got.length).toBeLessThanOrEqual(2);
-      expect(got[0]).toBe(`HEAD / ${name}`);
+      expect(got[0]).toBe(asked);
       expect(await (await fetch(`http://127.0.0.1:${port}/page`)).text()).toContain('The Python app is up');
     }
 

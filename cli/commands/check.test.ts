@@ -288,6 +288,74 @@ describe('backsoon check, on real nginx -T output', () => {
     expect(code).toBe(1);
   });
 
+  describe('the shared probe’s turns to go back', () => {
+    const PROBE = `location = /__backsoon/probe { proxy_pass http://127.0.0.1:9/healthz; include snippets/backsoon/location/backsoon-probe.conf; }`;
+    const OLD_ZONE = 'limit_req_zone $backsoon_admit_key zone=backsoon_admit:1m rate=40r/s;';
+    /** The shipped http half, its cache under the prefix, with `edit` applied. */
+    async function probeHttp(edit: (text: string) => string = (t) => t): Promise<string> {
+      const shipped = await readFile(join(SNIPPETS, 'http/backsoon-probe.conf'), 'utf8');
+      return edit(shipped.replace('/var/lib/nginx/backsoon-probe', 'tmp/backsoon-probe'));
+    }
+    async function withProbe(http: string, probe: string): Promise<NginxTestRun> {
+      const run = await nginxTestWithSnippets(
+        `include conf.d/backsoon-probe.conf;\n${http}\n${SERVER(`${PROBE}\n${APP}`)}`,
+        {
+          files: { 'conf.d/backsoon-probe.conf': probe },
+        },
+      );
+      runs.push(run);
+      return run;
+    }
+
+    it('passes this version’s, with nothing to say of a rate', async () => {
+      const run = await withProbe('', await probeHttp());
+      expect(run.ok, run.messages).toBe(true);
+      const { code, output } = await check(run);
+      expect(output).not.toMatch(/\brate\b|turns/);
+      expect(code).toBe(0);
+    });
+
+    it('notes a rate zone of an older backsoon’s the operator left by hand, and passes', async () => {
+      const run = await withProbe(OLD_ZONE, await probeHttp());
+      expect(run.ok, run.messages).toBe(true);
+      const { code, output } = await check(run);
+      expect(output).toMatch(
+        /^note {4}turns at a fixed rate from an older backsoon \(\S*\/nginx\.conf:\d+\): the kit's probe now paces turns by the app's own answers; reinstall \(`backsoon install --nginx`\) or replace the http file, and remove this zone$/m,
+      );
+      expect(output).toContain('No problem found in 1 server block(s).');
+      expect(code).toBe(0);
+    });
+
+    it('explains nginx’s refusal of this version’s probe with an older http half (turns at a rate, no window)', async () => {
+      const run = await withProbe(
+        '',
+        await probeHttp((t) => t.replace('limit_conn_zone $backsoon_admit_key zone=backsoon_turns:1m;', OLD_ZONE)),
+      );
+      expect(run.ok).toBe(false);
+      const { code, output } = await check(run);
+      expect(output).toContain('zero size shared memory zone "backsoon_turns"');
+      expect(output).toContain(
+        "→ the shared probe's location counts its turns to go back in the zone backsoon_turns, which the http block does not define: http/backsoon-probe.conf is missing, or is an older backsoon's",
+      );
+      expect(code).toBe(1);
+    });
+
+    it('explains nginx’s refusal of an older http half copied besides this version’s', async () => {
+      const older = await probeHttp((t) =>
+        t.replace('limit_conn_zone $backsoon_admit_key zone=backsoon_turns:1m;', OLD_ZONE),
+      );
+      const run = await withProbe(`include conf.d/old-probe.conf;`, await probeHttp());
+      await writeFile(join(run.prefix, 'conf.d/old-probe.conf'), older);
+      const { code, output } = await check(run);
+      // nginx names the first thing it finds twice: here the cache folder (the copy by hand kept it).
+      expect(output).toMatch(
+        /the same path name "\S*\/tmp\/backsoon-probe" used in \S*backsoon-probe\.conf:\d+ and in \S*old-probe\.conf:\d+/,
+      );
+      expect(output).toContain("→ the probe's http half is in the http block twice");
+      expect(code).toBe(1);
+    });
+  });
+
   it('reads saved nginx -T output with --from, and says when it is not one', async () => {
     const run = await configure(SERVER(APP));
     const saved = join(run.prefix, 'dump.txt');

@@ -13,8 +13,7 @@ import { checkConfig, formatReport, hasProblems } from '../nginx-check.js';
 import { loadDump, NginxConfError } from '../nginx-conf.js';
 import { explainNginxFailure } from '../nginx-errors.js';
 import { dumpConfig, njsBuiltIn } from '../nginx-run.js';
-import { readText } from '../nginx-install/context.js';
-import { rateFindings } from '../nginx-install/rate-note.js';
+import { turnsFindings } from '../nginx-install/turns-note.js';
 
 const help = `Usage: backsoon check [--from FILE|-] [--nginx BIN] [-c FILE] [-p DIR]
 
@@ -28,8 +27,10 @@ JavaScript module. With planned maintenance: a location that gives the app
 the visitor's Cookie header, bypass cookie included (its effective
 proxy_set_header Cookie, or HTTP_COOKIE param, is not $backsoon_app_cookie);
 a staff token line not of the form "~^<token>\\z" 1;; maintenance.on set
-where the server block has no maintenance include. When nginx itself
-refuses the configuration, says what backsoon's part in it means.
+where the server block has no maintenance include. Notes an older
+backsoon's turns at a fixed rate (its limit_req_zone zone=backsoon_admit),
+which the probe no longer uses. When nginx itself refuses the
+configuration, says what backsoon's part in it means.
 
 Exits with 0 when nothing is wrong, 1 when something is.
 
@@ -93,7 +94,7 @@ export const check: Command = {
       throw error;
     }
     const report = checkConfig(tree, { probe, ...(prefix ? { prefix } : {}), njsBuiltIn: builtIn });
-    report.global.push(...rateFindings(tree, readText));
+    report.global.push(...turnsFindings(tree));
     io.out(formatReport(report));
     return hasProblems(report) ? 1 : 0;
   },

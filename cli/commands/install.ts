@@ -114,14 +114,20 @@ For planned maintenance (backsoon down / up), also this one, below it:
 
 With many visitors waiting at once, the shared probe, so that their checks
 never reach the app one each (docs/at-scale.md): once, for the http block
-(set its rate: a little under what the app serves in a second),
+(turns to go back follow the app's own pace: there is no number to set;
+replace a copy from an older backsoon, whose limit_req_zone has a rate for
+them, zone=backsoon_admit: cp without -n),
 
     cp -n ${join(snippets, 'http/backsoon-probe.conf')} /etc/nginx/conf.d/
 
-  and in the server block, with the app's address and its cheapest path:
+  and in the server block, with the app's address and a cheap path: it is
+  asked once a second and once for each visitor's turn, so it must be
+  answered at little cost by the app's own workers (the ones that serve its
+  pages): a health view that touches nothing, or any path the app does not
+  have (its 404 will do):
 
     location = ${PATHS.probe} {
-        proxy_pass http://127.0.0.1:8000/;
+        proxy_pass http://127.0.0.1:8000/healthz;
         include ${includePath(snippets, 'location/backsoon-probe.conf')};
     }
 

@@ -3,7 +3,7 @@ import { parseCommandLine, stringOption, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import type { NginxTarget } from '../nginx-run.js';
 import { runInstall } from '../nginx-install/install.js';
-import { DEFAULT_RATE } from '../nginx-install/plan.js';
+import { DEFAULT_HEALTH } from '../nginx-install/probe-target.js';
 import { runUninstall } from '../nginx-install/uninstall.js';
 import { packageManifest, packageRoot } from '../paths.js';
 
@@ -14,7 +14,7 @@ const targetHelp = `  --nginx-bin BIN   the nginx binary (default: nginx)
                     (default: backsoon-install/ beside nginx.conf)`;
 
 const installHelp = `Usage: backsoon install --nginx [--dry-run] [--reload] [--yes] [--health PATH]
-                        [--no-probe] [--no-hold] [--rate N] [--dist DIR]
+                        [--no-probe] [--no-hold] [--dist DIR]
 
 Reads nginx's whole configuration (nginx -T) and, in every server block
 that passes pages to an app (proxy_pass, uwsgi_pass, fastcgi_pass,
@@ -38,20 +38,25 @@ It reloads nginx only with --reload or --yes, or when you say yes at the
 terminal: systemctl reload nginx where systemd runs nginx, else
 nginx -s reload.
 
-Turns to go back are granted at a rate: the install writes ${DEFAULT_RATE} a second
-(--rate), states it, and \`backsoon check\` says it is yours to tune (a
-little under what your app serves in a second).
+Turns to go back follow the app's own pace: a turn is the probe's own
+request sent to the app past the cache, a few at a time, granted as the
+app answers it, so there is no number to set. The path the probe asks is
+asked once a second and once for each turn: it must be cheap, and answered
+by the app's own workers (the queue its pages wait in).
 
 Options:
   --dry-run         print the changes and the diff, change nothing
   --reload          reload nginx after a successful install
   -y, --yes         answer yes (reload nginx)
-  --health PATH     the path the probe asks the app, as the app sees it
-                    (default: what the app gets for the block's location, or /)
+  --health PATH     the path the probe and its turns ask the app, as the app
+                    sees it (default: ${DEFAULT_HEALTH}, a path your app
+                    does not have: its cheap 404 is enough; name a health
+                    view that touches nothing, answered by the same workers
+                    as your pages. Under the location's prefix for an app
+                    not at /; PHP's index script over FastCGI)
   --no-probe        no shared probe (each waiting page asks its own URL:
                     fine for a few visitors, not for thousands)
   --no-hold         no hold, even where nginx's JavaScript module is loaded
-  --rate N          turns to go back, a second (default: ${DEFAULT_RATE})
   --dist DIR        install this build instead of the package's own
 ${targetHelp}
   -h, --help        this text
@@ -111,7 +116,6 @@ export const installNginx: Command = {
       health: { type: 'string' },
       'no-probe': { type: 'boolean' },
       'no-hold': { type: 'boolean' },
-      rate: { type: 'string' },
       dist: { type: 'string' },
       ...targetOptions,
     });
@@ -122,10 +126,6 @@ export const installNginx: Command = {
     const health = stringOption(values, 'health');
     if (health !== undefined && !/^\/[^\s;{}#"'\\]*$/.test(health))
       throw new CliError(`--health ${health}: give a path that starts with / (no spaces, quotes or ;)`, 2);
-    const rateText = stringOption(values, 'rate');
-    const rate = rateText === undefined ? DEFAULT_RATE : Number(rateText);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100_000)
-      throw new CliError(`--rate ${rateText}: give a whole number of turns a second (1 or more)`, 2);
     const pkg = packageRoot();
     const state = stringOption(values, 'state');
     return runInstall(
@@ -140,7 +140,6 @@ export const installNginx: Command = {
         probe: values['no-probe'] !== true,
         hold: values['no-hold'] !== true,
         health,
-        rate,
         state: state ? resolve(state) : undefined,
       },
       io,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../command.js';
-import { maybeReload } from './install.js';
+import type { NginxContext } from './context.js';
+import { formatPlan, maybeReload } from './install.js';
+import type { Plan } from './plan.js';
 
 function io(answer?: string): Io & { said: () => string; asked: string[] } {
   let out = '';
@@ -45,5 +47,31 @@ describe('maybeReload', () => {
     const yes = io('y');
     expect(await maybeReload(target, { reload: false, yes: false }, yes)).toBe(1);
     expect(yes.said()).toContain('nginx did not reload (nginx -s reload -c /nonexistent/nginx.conf)');
+  });
+});
+
+describe('formatPlan', () => {
+  const plan: Plan = {
+    servers: [],
+    edits: [],
+    writes: [],
+    dirs: [],
+    roots: [],
+    cannot: [],
+    turns: true,
+    notes: [
+      'turns at a fixed rate (40r/s) from an older backsoon (/e/nginx.conf:3): the kit’s probe no longer uses this zone; it may be removed',
+    ],
+  };
+  const context = { layout: { snippets: { dir: '/e/snippets/backsoon' } } } as Pick<NginxContext, 'layout'>;
+
+  it('says turns follow the app’s own pace, with no number, and what an older backsoon left', () => {
+    const said = formatPlan(plan, context, 'same', []);
+    expect(said).toContain(
+      "Turns to go back follow the app's own pace: each is the probe's request sent to the app past\nthe cache, a few at a time, granted as the app answers them (no number to set: see docs/at-scale.md).",
+    );
+    expect(said).toContain(`Notes:\n  - ${plan.notes[0]}`);
+    expect(said).not.toMatch(/rate the install wrote|yours to tune/);
+    expect(formatPlan({ ...plan, turns: false, notes: [] }, context, 'same', [])).not.toContain('Turns');
   });
 });

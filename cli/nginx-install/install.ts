@@ -98,12 +98,16 @@ export function formatPlan(
     );
   }
   out.push(...(changes.length > 0 ? changes : ['  none']));
-  if (plan.rate !== undefined)
+  if (plan.turns)
     out.push(
       '',
-      `Turns to go back: ${plan.rate} a second per server block, a rate the install wrote; it is yours to tune`,
-      '(a little under what your app serves in a second: see docs/at-scale.md).',
+      "Turns to go back follow the app's own pace: each is the probe's request sent to the app past",
+      'the cache, a few at a time, granted as the app answers them (no number to set: see docs/at-scale.md).',
     );
+  if (plan.notes.length > 0) {
+    out.push('', 'Notes:');
+    for (const line of plan.notes) out.push(`  - ${line}`);
+  }
   if (plan.cannot.length > 0) {
     out.push('', 'Not handled (the command does not guess):');
     for (const line of plan.cannot) out.push(`  - ${line}`);
@@ -247,7 +251,8 @@ export async function runInstall(options: RunInstallOptions, io: Io): Promise<nu
       ];
       next.snippets = next.snippets ?? { dir: layout.snippets.dir, created: !snippetsExisted };
       next.roots = [...new Set([...next.roots, ...plan.roots.map((r) => r.path)])];
-      next.rate = plan.rate ?? next.rate;
+      // An older install's record kept the rate of turns it wrote: turns have no rate now.
+      delete (next as InstallRecord & { rate?: unknown }).rate;
       await mkdir(layout.state, { recursive: true, mode: 0o700 });
       await tx.write(join(layout.state, RECORD_FILE), `${JSON.stringify(next, null, 2)}\n`, 0o600);
     } catch (error) {

@@ -5,7 +5,8 @@ import { loadDump, splitDump } from '../nginx-conf.js';
 import { REPO } from '../../test-support/nginx.js';
 import { applyInsertions, MARKER, removeMarkedLines } from './edit.js';
 import { readLayout, type BuildInfo } from './layout.js';
-import { DEFAULT_RATE, planInstall, sha256, type InstallOptions, type Plan } from './plan.js';
+import { planInstall, sha256, type InstallOptions, type Plan } from './plan.js';
+import { WRITTEN_BY } from './record.js';
 import { findServers } from './servers.js';
 
 /** A configuration as files (the first is the main one), planned as `install --nginx` plans it. */
@@ -39,7 +40,7 @@ function plan(
     dump: splitDump(dumpText),
     layout,
     servers: findServers(tree, layout.prefix),
-    options: { probe: true, hold: true, health: undefined, rate: DEFAULT_RATE, ...options },
+    options: { probe: true, hold: true, health: undefined, ...options },
     realPath: real,
     read: (path) => files[path] ?? Object.entries(files).find(([name]) => real(name) === path)?.[1],
     isDir: (path) =>
@@ -93,7 +94,7 @@ describe('planInstall on Debian’s default site', () => {
         `\tinclude snippets/backsoon/server/backsoon.conf; ${MARKER}`,
         `\tinclude snippets/backsoon/server/backsoon-maintenance.conf; ${MARKER}`,
         `\tlocation = /__backsoon/probe { ${MARKER}`,
-        `\t\tproxy_pass http://127.0.0.1:8000/; ${MARKER}`,
+        `\t\tproxy_pass http://127.0.0.1:8000/__backsoon/health; ${MARKER}`,
         `\t\tinclude snippets/backsoon/location/backsoon-probe.conf; ${MARKER}`,
         `\t} ${MARKER}`,
         '\tlocation / {',
@@ -106,16 +107,27 @@ describe('planInstall on Debian’s default site', () => {
     expect(removeMarkedLines(edit!.after).text).toBe(DEBIAN_SITE);
   });
 
-  it('writes the http block’s files into conf.d, which Debian’s nginx.conf reads: the staff file and the probe’s, with the rate it states', () => {
+  it('writes the http block’s files into conf.d, which Debian’s nginx.conf reads: the staff file and the probe’s, with no rate in it', () => {
     expect(result.writes.map((w) => [w.path, w.state])).toEqual([
       ['/etc/nginx/conf.d/backsoon-staff.conf', 'new'],
       ['/etc/nginx/conf.d/backsoon-probe.conf', 'new'],
     ]);
     const probe = result.writes[1]!.content;
     expect(probe).toMatch(/^# Written by `backsoon install --nginx` \(backsoon 0\.1\.0\)/);
+    expect(probe).toContain(
+      "Turns to go back follow the app's own\n# pace (a few at a time, each as the app answers one): there is no number to set.",
+    );
+    // The shipped snippet, with only the cache folder replaced.
+    expect(probe.slice(probe.indexOf('\n\n') + 2)).toBe(
+      readFileSync(join(REPO, 'nginx-snippets/http/backsoon-probe.conf'), 'utf8'),
+    );
     expect(probe).toContain('proxy_cache_path /var/lib/nginx/backsoon-probe levels=1');
-    expect(probe).toContain('zone=backsoon_admit:1m rate=40r/s;');
-    expect(result.rate).toBe(40);
+    expect(probe).toContain('limit_conn_zone $backsoon_admit_key zone=backsoon_turns:1m;');
+    expect(probe).not.toContain('zone=backsoon_admit:');
+    expect(result.writes[1]!.what).toBe(
+      "the probe's cache (/var/lib/nginx/backsoon-probe) and its turns to go back, at the app's own pace",
+    );
+    expect([result.turns, result.notes]).toEqual([true, []]);
     // The staff file includes the kit's half from where the install puts the snippets.
     expect(result.writes[0]!.content).toContain('include snippets/backsoon/http/backsoon-maintenance.conf;');
     expect(result.dirs).toEqual([]);
@@ -124,10 +136,19 @@ describe('planInstall on Debian’s default site', () => {
     ]);
   });
 
-  it('a given rate and health path are written', () => {
-    const tuned = plan(debian(), { rate: 12, health: '/healthz' }, { links });
-    expect(tuned.writes.find((w) => w.path.endsWith('backsoon-probe.conf'))!.content).toContain('rate=12r/s;');
+  it('the probe asks a path the app does not have, and says so; a given health path is written instead', () => {
+    expect(result.servers[0]!.said).toContain(
+      "the shared probe asks HEAD /__backsoon/health to http://127.0.0.1:8000: once a second for everyone, and once for each visitor's turn to go back",
+    );
+    expect(result.servers[0]!.said).toContain(
+      "/__backsoon/health is a path your app does not have: its 404, from the app's own workers at little cost, is all the probe needs (--health names a health view of yours instead)",
+    );
+    const tuned = plan(debian(), { health: '/healthz' }, { links });
     expect(tuned.edits[0]!.after).toContain(`proxy_pass http://127.0.0.1:8000/healthz; ${MARKER}`);
+    expect(tuned.servers[0]!.said).toContain(
+      "the shared probe asks HEAD /healthz to http://127.0.0.1:8000: once a second for everyone, and once for each visitor's turn to go back",
+    );
+    expect(tuned.servers[0]!.said.join('\n')).not.toContain('a path your app does not have');
   });
 
   it('plans nothing on the site it has installed (run twice, the second changes nothing)', () => {
@@ -289,15 +310,19 @@ describe('planInstall on a hand-written nginx.conf with several server blocks', 
     const said = result.servers.map((s) => `${s.title}: ${s.said.join(' | ')}`).join('\n');
     expect(said).toContain('server example.com (listen 80): passes no request to an app: left as it is');
     const main = after['/srv/nginx/nginx.conf']!;
-    expect(main).toContain(`proxy_pass http://app/; ${MARKER}`);
+    expect(main).toContain(`proxy_pass http://app/__backsoon/health; ${MARKER}`);
     const api = after['/srv/nginx/sites/api.conf']!;
     expect(api).toContain(
-      `  location = /__backsoon/probe { ${MARKER}\n    set $backsoon_probe_path /; ${MARKER}\n    set $backsoon_probe_host api.example.com; ${MARKER}\n    uwsgi_pass unix:/run/uwsgi/api.sock; ${MARKER}\n    include snippets/backsoon/location/backsoon-probe-uwsgi.conf; ${MARKER}\n  } ${MARKER}`,
+      `  location = /__backsoon/probe { ${MARKER}\n    set $backsoon_probe_path /__backsoon/health; ${MARKER}\n    set $backsoon_probe_host api.example.com; ${MARKER}\n    uwsgi_pass unix:/run/uwsgi/api.sock; ${MARKER}\n    include snippets/backsoon/location/backsoon-probe-uwsgi.conf; ${MARKER}\n  } ${MARKER}`,
     );
     const php = after['/srv/nginx/sites/php.conf']!;
     // The server-level `set` is seen by the probe's location: the variable is kept.
     expect(php).toContain(`set $backsoon_probe_path /index.php; ${MARKER}`);
     expect(php).toContain(`fastcgi_pass $fpm; ${MARKER}`);
+    // PHP's index script is a page: each turn costs one, which the report says.
+    expect(said).toContain(
+      "each turn to go back costs the app a page (HEAD /index.php, PHP's index script): name a cheap script with --health, one that touches nothing",
+    );
   });
 
   it('adds the cookie line per protocol, repeating the inherited proxy_set_header lines where a location had none', () => {
@@ -371,6 +396,89 @@ http {
   });
 });
 
+describe('turns at a fixed rate from an older backsoon', () => {
+  const links = { '/etc/nginx/sites-enabled/default': '/etc/nginx/sites-available/default' };
+  const dirs = ['/var/www/html', '/etc/nginx/conf.d'];
+  const PROBE = '/etc/nginx/conf.d/backsoon-probe.conf';
+  const first = plan(debian(), {}, { links, dirs });
+  const shipped = readFileSync(join(REPO, 'nginx-snippets/http/backsoon-probe.conf'), 'utf8');
+  const OLD_ZONE = 'limit_req_zone $backsoon_admit_key zone=backsoon_admit:1m rate=40r/s;';
+  /** The http half of an older backsoon: the turns at a rate, in place of the window. */
+  const oldSnippet = shipped.replace('limit_conn_zone $backsoon_admit_key zone=backsoon_turns:1m;', OLD_ZONE);
+  /** The file an older `install --nginx` wrote, its header as it wrote it. */
+  const oldInstallFile = [
+    `${WRITTEN_BY} (backsoon 0.0.9) from snippets/backsoon/http/backsoon-probe.conf,`,
+    "# with the probe's cache in /var/lib/nginx/backsoon-probe and turns to go back at",
+    '# 40 a second: a rate the install wrote, yours to tune (a little under what',
+    '# your app serves in a second). An upgrade rewrites this file only while it is as written here.',
+    '',
+    oldSnippet,
+  ].join('\n');
+
+  /** Debian's site as an older install left it, with `files` in place of (or besides) the probe's http file. */
+  function older(files: Record<string, string>, written: Record<string, string> = {}): ReturnType<typeof plan> {
+    const installed = applied(first);
+    installed['/etc/nginx/conf.d/backsoon-staff.conf'] = first.writes[0]!.content;
+    for (const file of ['server/backsoon.conf', 'server/backsoon-maintenance.conf', 'http/backsoon-maintenance.conf'])
+      installed[`/etc/nginx/snippets/backsoon/${file}`] = readFileSync(join(REPO, 'nginx-snippets', file), 'utf8');
+    return plan({ ...installed, ...files }, {}, { links, dirs, written });
+  }
+  const probeWrite = (result: Plan): Plan['writes'][number] | undefined => result.writes.find((w) => w.path === PROBE);
+  /** The line of a file's first line that has `needle`. */
+  const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
+  const zoneLine = (text: string): number => lineOf(text, 'zone=backsoon_admit:');
+  const included = `(included at /etc/nginx/nginx.conf:${lineOf(DEBIAN_MAIN, 'include /etc/nginx/conf.d/*.conf;')})`;
+
+  it('the file an older install wrote is upgraded, its rate tuned by the operator or not, and the report says the rate is gone', () => {
+    const asWritten = older({ [PROBE]: oldInstallFile }, { [PROBE]: sha256(oldInstallFile) });
+    expect(probeWrite(asWritten)).toMatchObject({ state: 'upgrade', content: first.writes[1]!.content });
+    expect(asWritten.cannot).toEqual([]);
+
+    // That install said the rate was the operator's to tune: a file edited there only is still as it wrote it.
+    const tuned = oldInstallFile.replace('rate=40r/s;', 'rate=25r/s;');
+    const retuned = older({ [PROBE]: tuned }, { [PROBE]: sha256(oldInstallFile) });
+    expect(probeWrite(retuned)).toMatchObject({ state: 'upgrade', content: first.writes[1]!.content });
+    expect(retuned.notes).toEqual([
+      `turns at a fixed rate (25r/s) from an older backsoon (${PROBE}:${zoneLine(tuned)} ${included}): upgraded with its file, the turns now follow the app's own pace`,
+    ]);
+    expect(retuned.cannot).toEqual([]);
+  });
+
+  it('an older install’s file edited elsewhere than its rate is kept, and the report says nginx -t will refuse it and what to do', () => {
+    const edited = oldInstallFile.replace('rate=40r/s;', 'rate=25r/s;').replace('levels=1', 'levels=1:2');
+    const kept = older({ [PROBE]: edited }, { [PROBE]: sha256(oldInstallFile) });
+    expect(probeWrite(kept)!.state).toBe('yours');
+    expect(kept.cannot).toEqual([
+      expect.stringMatching(
+        /^turns at a fixed rate \(25r\/s\) from an older backsoon \(\/etc\/nginx\/conf\.d\/backsoon-probe\.conf:\d+ .*\): \/etc\/nginx\/conf\.d\/backsoon-probe\.conf is an older backsoon's http half, edited since or copied by hand, so it is kept; nginx -t refuses this version's probe without its zone backsoon_turns\. Replace it with snippets\/backsoon\/http\/backsoon-probe\.conf/,
+      ),
+    ]);
+    // A copy made by hand (no header, no record) is the operator's too.
+    expect(older({ [PROBE]: oldSnippet }).cannot).toEqual([expect.stringContaining('copied by hand, so it is kept')]);
+  });
+
+  it('a rate zone of the operator’s elsewhere is no definition of the turns: the install writes its file, and says the zone may go', () => {
+    const main = '/etc/nginx/nginx.conf';
+    const withZone = DEBIAN_MAIN.replace('http {\n', `http {\n\t${OLD_ZONE}\n`);
+    const result = older({ [main]: withZone });
+    expect(probeWrite(result)).toMatchObject({ state: 'new', content: first.writes[1]!.content });
+    expect(result.notes).toEqual([
+      `turns at a fixed rate (40r/s) from an older backsoon (${main}:${zoneLine(withZone)}): the kit's probe no longer uses this zone; it may be removed`,
+    ]);
+    expect(result.cannot).toEqual([]);
+  });
+
+  it('an older http half copied by hand elsewhere, besides the one the install writes: the report says nginx -t will refuse the two', () => {
+    const result = older({ '/etc/nginx/conf.d/probe.conf': oldSnippet });
+    expect(probeWrite(result)!.state).toBe('new');
+    expect(result.cannot).toEqual([
+      expect.stringContaining(
+        `/etc/nginx/conf.d/probe.conf is an older backsoon's http half, besides the one the install writes (${PROBE}): nginx -t refuses the two (the probe's cache and zones twice). Remove it`,
+      ),
+    ]);
+  });
+});
+
 describe('edits', () => {
   it('a block on one line gets its lines on lines of their own', () => {
     const one = plan(
@@ -415,7 +523,7 @@ describe('edits', () => {
       dump: splitDump(dumpText),
       layout,
       servers: findServers(tree, layout.prefix),
-      options: { probe: true, hold: true, health: undefined, rate: 40 },
+      options: { probe: true, hold: true, health: undefined },
       realPath: (p) => p,
       read: (p) => (p.endsWith('default') ? `${files[p]}\n# edited since\n` : files[p]),
       isDir: () => true,

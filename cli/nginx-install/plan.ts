@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { children, NginxConfError, parseConfLocated, type Directive, type LocatedDirective } from '../nginx-conf.js';
+import {
+  children,
+  NginxConfError,
+  parseConfLocated,
+  where,
+  type Directive,
+  type LocatedDirective,
+} from '../nginx-conf.js';
 import { applyInsertions, insertAtEnd, insertBefore, type Insertion } from './edit.js';
 import { confPath, type Layout } from './layout.js';
-import { WRITTEN_BY } from './rate-note.js';
 import { planProbe, PROBE_HTTP, quote } from './probe-target.js';
+import { WRITTEN_BY } from './record.js';
 import {
   effective,
   errorPageCodes,
@@ -16,6 +23,7 @@ import {
   type PassSite,
   type ServerSite,
 } from './servers.js';
+import { definesTurns, isOldRateZone, OLD_RATE_ZONE } from './turns-note.js';
 
 /**
  * What `backsoon install --nginx` will change, worked out before anything
@@ -30,14 +38,12 @@ export interface InstallOptions {
   probe: boolean;
   /** The hold, where nginx's JavaScript module is loaded. @default true */
   hold: boolean;
-  /** The path the probe asks the app, as the app sees it. @default the path the app gets for the location, or / */
+  /**
+   * The path the probe and its turns ask the app, as the app sees it.
+   * @default /__backsoon/health (a path the app does not have), under the location's prefix; PHP's index script over FastCGI
+   */
   health: string | undefined;
-  /** Turns to go back, a second (http/backsoon-probe.conf's rate). @default 40 */
-  rate: number;
 }
-
-/** The rate written when the operator names none: the shipped snippet's, which the README's load test used. */
-export const DEFAULT_RATE = 40;
 
 export interface FileEdit {
   /** The file's real path (a link in sites-enabled/ is followed). */
@@ -78,8 +84,10 @@ export interface Plan {
   roots: { path: string; servers: string[] }[];
   /** What the command could not handle, with why: said, and nothing is guessed. */
   cannot: string[];
-  /** The rate of turns written (or found), for the report and `check`. */
-  rate: number | undefined;
+  /** Whether a shared probe, and so its turns to go back, is (or will be) in some server block. */
+  turns: boolean;
+  /** What the report says besides, that changes nothing (an older backsoon's zone left over). */
+  notes: string[];
 }
 
 /** What the planner reads from the machine. */
@@ -155,7 +163,7 @@ function httpDefinition(http: Directive | undefined, test: (d: Directive) => boo
 
 const defines = {
   staff: (d: Directive) => d.name === 'geo' && d.args.includes('$backsoon_staff_ip'),
-  turns: (d: Directive) => d.name === 'limit_req_zone' && d.args.some((a) => a.startsWith('zone=backsoon_admit:')),
+  turns: definesTurns,
   hold: (d: Directive) => d.name === 'js_import' && d.args.includes('backsoon_hold'),
   cache: (directive: string, zone: string) => (d: Directive) =>
     d.name === directive && d.args.some((a) => a.startsWith(`keys_zone=${zone}:`)),
@@ -164,6 +172,20 @@ const defines = {
 /** The header of a file the install writes for the http block. */
 function header(lines: string[]): string {
   return `${lines.map((l) => `# ${l}`).join('\n')}\n\n`;
+}
+
+/**
+ * An http file of an older install, with the rate that install wrote put
+ * back in its rate zone: it said the rate was the operator's to tune, so a
+ * file edited there only is still as it wrote it (and is upgraded). Any
+ * other text is returned as it is.
+ */
+export function withWrittenRate(text: string): string {
+  if (!text.startsWith(WRITTEN_BY)) return text;
+  const wrote = /^# (\d+) a second: a rate the install wrote/m.exec(text)?.[1];
+  if (wrote === undefined) return text;
+  const zone = new RegExp(`^(limit_req_zone \\$backsoon_admit_key zone=${OLD_RATE_ZONE}:\\S+ rate=)[^;\\s]+;`, 'm');
+  return text.replace(zone, `$1${wrote}r/s;`);
 }
 
 export function planInstall(input: PlanInput): Plan {
@@ -292,7 +314,10 @@ export function planInstall(input: PlanInput): Plan {
         probeKinds.add(planned.kind);
         serverLines.push(...planned.lines(snippets));
         serverWhy.push('the shared probe');
-        said.push(`the shared probe asks ${planned.describe}, once a second for everyone`);
+        said.push(
+          `the shared probe asks ${planned.describe}: once a second for everyone, and once for each visitor's turn to go back`,
+        );
+        if (planned.note) said.push(planned.note);
       }
     } else if (site.kit.probe) {
       // An existing probe location: its http half is still needed.
@@ -410,9 +435,15 @@ export function planInstall(input: PlanInput): Plan {
     if (defined && defined.file !== path) return;
     const existing = input.read(path);
     let state: FileWrite['state'];
+    const recorded = input.written(path);
     if (existing === undefined) state = 'new';
     else if (existing === content) state = 'same';
-    else if (!ownFile && input.written(path) === sha256(existing)) state = 'upgrade';
+    else if (
+      !ownFile &&
+      recorded !== undefined &&
+      (recorded === sha256(existing) || recorded === sha256(withWrittenRate(existing)))
+    )
+      state = 'upgrade';
     else state = 'yours';
     writes.push({ path, content, what, state });
   };
@@ -431,26 +462,22 @@ export function planInstall(input: PlanInput): Plan {
     );
   }
   const cacheFolder = (suffix: string): string => posix.join(layout.cacheParent, `backsoon-probe${suffix}`);
-  let rate: number | undefined;
+  const probeFile = posix.join(dir, 'backsoon-probe.conf');
+  const notes: string[] = [];
   if (probeKinds.size > 0) {
     const turns = httpDefinition(http, defines.turns);
-    if (turns && turns.file !== posix.join(dir, 'backsoon-probe.conf')) {
-      rate = Number(/rate=(\d+)r\/s/.exec(turns.args.join(' '))?.[1]) || undefined;
-    } else {
-      rate = options.rate;
-      let text = input.snippet('http/backsoon-probe.conf');
-      text = text.replace('/var/lib/nginx/backsoon-probe', cacheFolder(''));
-      text = text.replace(/(zone=backsoon_admit:\S+ rate=)\d+r\/s/, `$1${options.rate}r/s`);
+    if (!turns || turns.file === probeFile) {
+      const text = input.snippet('http/backsoon-probe.conf').replace('/var/lib/nginx/backsoon-probe', cacheFolder(''));
       want(
         'backsoon-probe.conf',
         turns,
         header([
           `${stamp} from ${snippets}/http/backsoon-probe.conf,`,
-          `with the probe's cache in ${cacheFolder('')} and turns to go back at`,
-          `${options.rate} a second: a rate the install wrote, yours to tune (a little under what`,
-          'your app serves in a second). An upgrade rewrites this file only while it is as written here.',
+          `with the probe's cache in ${cacheFolder('')}. Turns to go back follow the app's own`,
+          'pace (a few at a time, each as the app answers one): there is no number to set.',
+          'An upgrade rewrites this file only while it is as written here.',
         ]) + text,
-        `the probe's cache (${cacheFolder('')}) and turns to go back at ${options.rate} a second (yours to tune)`,
+        `the probe's cache (${cacheFolder('')}) and its turns to go back, at the app's own pace`,
       );
     }
     for (const kind of ['uwsgi', 'fastcgi'] as const) {
@@ -467,6 +494,31 @@ export function planInstall(input: PlanInput): Plan {
       );
     }
   }
+  // An older backsoon's turns at a fixed rate: replaced with its file, in the way of the new one, or left over.
+  const probeWrite = writes.find((w) => w.path === probeFile);
+  walk(http?.block, (d, parents) => {
+    if (parents.some((p) => p.name === 'server') || !isOldRateZone(d)) return;
+    const rate = d.args.find((a) => a.startsWith('rate='))?.slice('rate='.length);
+    const old = `turns at a fixed rate${rate ? ` (${rate})` : ''} from an older backsoon (${where(d)})`;
+    if (d.file === probeFile && probeWrite?.state === 'upgrade') {
+      notes.push(`${old}: upgraded with its file, the turns now follow the app's own pace`);
+    } else if (d.file === probeFile && probeWrite?.state === 'yours') {
+      cannot.push(
+        `${old}: ${probeFile} is an older backsoon's http half, edited since or copied by hand, so it is kept; nginx -t refuses this version's probe without its zone backsoon_turns. Replace it with ${snippets}/http/backsoon-probe.conf (with your cache folder), then run the command again`,
+      );
+    } else if (
+      probeWrite &&
+      probeWrite.state !== 'yours' &&
+      d.file !== probeFile &&
+      httpDefinition(http, (c) => c.file === d.file && defines.cache('proxy_cache_path', 'backsoon_probe')(c))
+    ) {
+      cannot.push(
+        `${old}: ${d.file} is an older backsoon's http half, besides the one the install writes (${probeFile}): nginx -t refuses the two (the probe's cache and zones twice). Remove it, or the line that includes it, then run the command again`,
+      );
+    } else {
+      notes.push(`${old}: the kit's probe no longer uses this zone; it may be removed`);
+    }
+  });
   if (holdUsed && options.hold && layout.njs) {
     want(
       'backsoon-hold.conf',
@@ -525,7 +577,8 @@ export function planInstall(input: PlanInput): Plan {
     dirs,
     roots: [...roots].map(([path, names]) => ({ path, servers: names })),
     cannot,
-    rate,
+    turns: probeKinds.size > 0,
+    notes,
   };
 }
 

@@ -36,7 +36,16 @@ export interface ProbePlan {
   lines: (snippets: string) => string[];
   /** The app and the path it is asked, for the reader. */
   describe: string;
+  /** What the report says of the path the install chose (none when the operator named it). */
+  note: string | undefined;
 }
+
+/**
+ * The path the probe asks when the operator names none: one the app does
+ * not have. Its 404, answered by the app's own workers (the queue its
+ * pages wait in) at little cost, is all the probe and its turns need.
+ */
+export const DEFAULT_HEALTH = '/__backsoon/health';
 
 /** Variables a visitor's request sets: never part of the app's address in the probe. */
 const REQUEST_VARIABLES =
@@ -124,16 +133,34 @@ export function probeSite(server: ServerSite): PassSite | undefined {
   return root ?? pages.find((p) => p.kind !== 'grpc') ?? pages[0];
 }
 
-/** The health path when the operator names none: the path the app gets for the location's own prefix. */
-function defaultHealthPath(site: PassSite, uriPart: string | undefined): string {
-  if (site.kind === 'fastcgi') {
-    // PHP-FPM answers scripts: a regex location (`~ \.php$`) means the app's index script.
-    return /php/.test(site.location.args.join(' ')) ? '/index.php' : '/';
-  }
+/** The path the app gets for the location's own prefix (`/` when it cannot be known). */
+function appPrefix(site: PassSite, uriPart: string | undefined): string {
   if (uriPart !== undefined && uriPart !== '' && !uriPart.includes('$')) return uriPart;
   const [first, second] = site.location.args;
   const prefix = second === undefined ? first : first === '^~' ? second : undefined;
   return prefix && prefix.startsWith('/') && !prefix.includes('$') ? prefix : '/';
+}
+
+/**
+ * The health path when the operator names none: DEFAULT_HEALTH, under the
+ * prefix the app gets for the location (an app mounted at /shop/ is asked
+ * /shop/__backsoon/health, so that the app serving the block's pages
+ * answers it, not a neighbour). Over FastCGI, PHP's index script (or /)
+ * as before: a page, which the report says each turn then costs.
+ */
+function defaultHealthPath(site: PassSite, uriPart: string | undefined): string {
+  if (site.kind === 'fastcgi') {
+    // A regex location (`~ \.php$`) means the app's index script.
+    return /php/.test(site.location.args.join(' ')) ? '/index.php' : '/';
+  }
+  return `${appPrefix(site, uriPart).replace(/\/$/, '')}${DEFAULT_HEALTH}`;
+}
+
+/** What the report says of the health path the install chose. */
+function healthNote(kind: PassKind, path: string): string {
+  return kind === 'fastcgi'
+    ? `each turn to go back costs the app a page (HEAD ${path}${path === '/index.php' ? ", PHP's index script" : ''}): name a cheap script with --health, one that touches nothing`
+    : `${path} is a path your app does not have: its 404, from the app's own workers at little cost, is all the probe needs (--health names a health view of yours instead)`;
 }
 
 /** The name the uwsgi/FastCGI app is told it is: the server's first plain server_name, else localhost. */
@@ -176,6 +203,7 @@ export function planProbe(
       kind: 'proxy',
       site,
       describe: `HEAD ${path} to ${scheme}${hostPart}`,
+      note: health === undefined ? healthNote('proxy', path) : undefined,
       lines: (snippets) => [
         `location = ${PATHS.probe} {`,
         ...copied.sets,
@@ -193,6 +221,7 @@ export function planProbe(
     kind: site.kind,
     site,
     describe: `HEAD ${path} over ${site.kind === 'uwsgi' ? 'uwsgi' : 'FastCGI'} to ${address} (Host ${host})`,
+    note: health === undefined ? healthNote(site.kind, path) : undefined,
     lines: (snippets) => [
       `location = ${PATHS.probe} {`,
       ...copied.sets,

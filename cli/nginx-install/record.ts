@@ -21,14 +21,15 @@ export interface InstallRecord {
   snippets: { dir: string; created: boolean } | undefined;
   /** The roots that have the page. */
   roots: string[];
-  /** The rate of turns written into the probe's http file. */
-  rate: number | undefined;
 }
 
 export const RECORD_FILE = 'record.json';
 
+/** The first line of the http files `backsoon install --nginx` writes: how one is known as the install's. */
+export const WRITTEN_BY = '# Written by `backsoon install --nginx`';
+
 export function emptyRecord(version: string): InstallRecord {
-  return { version, edits: [], files: [], dirs: [], snippets: undefined, roots: [], rate: undefined };
+  return { version, edits: [], files: [], dirs: [], snippets: undefined, roots: [] };
 }
 
 export async function readRecord(state: string): Promise<InstallRecord | undefined> {
