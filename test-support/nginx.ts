@@ -133,7 +133,13 @@ async function installProbeLocation(
   const turns = options.turnRate
     ? `limit_req zone=backsoon_turns_rate burst=${options.turnRate.burst} nodelay;`
     : `limit_conn backsoon_turns ${options.turnWindow ?? 4};`;
-  await writeFile(path, replaceOnce(text, window, turns));
+  let edited = replaceOnce(text, window, turns);
+  // A rate's turns were answered from the probe's cache, never asked of the app.
+  if (options.turnRate) {
+    edited = replaceOnce(edited, 'proxy_cache_bypass $backsoon_turn;\n', '');
+    edited = replaceOnce(edited, 'proxy_no_cache $backsoon_turn;\n', '');
+  }
+  await writeFile(path, edited);
   return path;
 }
 
