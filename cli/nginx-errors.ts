@@ -1,5 +1,5 @@
 import { TOKEN_MAP } from './token.js';
-import { APP_COOKIE } from '../src/protocol.js';
+import { APP_COOKIE, NGINX_NAMES } from '../src/protocol.js';
 
 /**
  * What a failing `nginx -t` (or `nginx -T`) means for backsoon: nginx's own
@@ -44,9 +44,9 @@ const EXPLANATIONS: { pattern: RegExp; explain: (match: RegExpExecArray) => stri
       `${m[1]} does not exist: install the snippets (backsoon install --root DIR --snippets /etc/nginx/snippets/backsoon)`,
   },
   {
-    pattern: /zero size shared memory zone "backsoon_turns"/,
+    pattern: new RegExp(`zero size shared memory zone "${NGINX_NAMES.turnsZone}"`),
     explain: () =>
-      "the shared probe's location counts its turns to go back in the zone backsoon_turns, which the http block does not define: http/backsoon-probe.conf is missing, or is an older backsoon's (turns at a fixed rate, limit_req_zone … zone=backsoon_admit). Put this version's in its place (cp /etc/nginx/snippets/backsoon/http/backsoon-probe.conf /etc/nginx/conf.d/, with your cache folder), or run backsoon install --nginx",
+      `the shared probe's location counts its turns to go back in the zone ${NGINX_NAMES.turnsZone}, which the http block does not define: http/backsoon-probe.conf is missing, or is an older backsoon's (turns at a fixed rate, limit_req_zone … zone=backsoon_admit). Put this version's in its place (cp /etc/nginx/snippets/backsoon/http/backsoon-probe.conf /etc/nginx/conf.d/, with your cache folder), or run backsoon install --nginx`,
   },
   {
     pattern: /zero size shared memory zone "backsoon_admit"/,

@@ -203,6 +203,9 @@ describe('nginx names that the snippets define and backsoon check looks for', ()
     expect(nginx).toContain(`set ${NGINX_NAMES.crashPage} /__backsoon/_crash;`);
     expect(nginx).toContain(`set ${NGINX_NAMES.maintenancePage} /__backsoon/_maintenance;`);
     expect(nginx).toContain(`location ${NGINX_NAMES.hold} {`);
+    expect(nginx).toContain(`limit_conn_zone $backsoon_admit_key zone=${NGINX_NAMES.turnsZone}:1m;`);
+    // Each probe (HTTP, uwsgi, FastCGI) counts its turns there.
+    expect(nginx.filter((line) => line === `limit_conn ${NGINX_NAMES.turnsZone} 4;`)).toHaveLength(3);
     expect(nginx.some((line) => line.startsWith('error_page') && line.endsWith(` ${NGINX_NAMES.crashPage};`))).toBe(
       true,
     );

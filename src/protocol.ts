@@ -172,6 +172,8 @@ export const NGINX_NAMES = {
   crashPage: '$backsoon_crash_page',
   maintenancePage: '$backsoon_maintenance_page',
   hold: '@backsoon_hold',
+  /** The zone that counts the turns in the app at once (limit_conn). */
+  turnsZone: 'backsoon_turns',
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 import type { Finding } from '../nginx-check.js';
 import { where, type Directive } from '../nginx-conf.js';
-import { PATHS } from '../../src/protocol.js';
+import { NGINX_NAMES, PATHS } from '../../src/protocol.js';
 import { walk } from './servers.js';
 
 /**
@@ -13,7 +13,7 @@ import { walk } from './servers.js';
  */
 
 /** The zone that counts the turns at once: http/backsoon-probe.conf's limit_conn_zone. */
-export const TURNS_ZONE = 'backsoon_turns';
+export const TURNS_ZONE = NGINX_NAMES.turnsZone;
 /** The zone of the turns at a fixed rate, in an older backsoon's http/backsoon-probe.conf. */
 export const OLD_RATE_ZONE = 'backsoon_admit';
 

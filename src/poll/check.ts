@@ -73,7 +73,8 @@ export function deadline(outer: AbortSignal, timeout: number): { signal: AbortSi
  *    not its own URL: N waiting visitors cost the app one request a second, not N.
  * 2. When the probe says the app answers and the visitor is to go back by
  *    itself, it asks for a turn (PATHS.admit): nginx grants turns at the
- *    app's pace and answers the rest "busy" (marker `busy`): those await
+ *    app's pace (a turn is a request the app answers, a few at a time)
+ *    and answers the rest "busy" (marker `busy`): those await
  *    their turn (the verdict `awaiting-turn`: the app is not away) and ask
  *    again soon, straight for a turn. A visitor turned away never
  *    navigates, so it never counts as a bounce.
