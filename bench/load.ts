@@ -17,11 +17,13 @@
  *   slowdown  the 20 ms app slows to 80 ms 10 s into the recovery
  *   nodes     two nginx, each with the kit, in front of the 20 ms app (visitors spread over both)
  *   crowd     5,000 visitors on the 20 ms app
+ *   network   the 80 and 20 ms apps with visitors 200 ms away (from being sent back to their page request)
  *
  *   npm run bench:load
  *   npm run bench:load -- --rows speeds --views 20 --modes backsoon
  *   npm run bench:load -- --rows speeds --views 5 --keep   # and keep the logs in .scratch/
  *   npm run bench:load -- --server caddy --rows speeds --views 20 --modes backsoon
+ *   npm run bench:load -- --rows speeds --views 20 --navigation-delay 300   # visitors across the internet
  *
  * `--server caddy|haproxy|apache` puts that server in front, set up from the
  * example its snippet folder ships (test-support/proxies.ts), instead of
@@ -31,7 +33,7 @@
  * Prints a table and the targets met or missed, and writes its part of
  * bench/results.md (only when every row ran on nginx).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -49,7 +51,7 @@ import {
 } from '../test-support/simulated-visitors.js';
 import { PATHS } from '../src/protocol.js';
 
-const GROUPS = ['speeds', 'slowdown', 'nodes', 'crowd'] as const;
+const GROUPS = ['speeds', 'slowdown', 'nodes', 'crowd', 'network'] as const;
 type Group = (typeof GROUPS)[number];
 type Mode = 'backsoon' | 'tuned' | 'meta';
 const MODES: readonly Mode[] = ['backsoon', 'tuned', 'meta'];
@@ -73,6 +75,14 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** The server in front of the app for backsoon's rows. */
     server: { type: 'string', default: 'nginx' },
+    /**
+     * Milliseconds between a page sending its visitor back and the page
+     * request reaching the server (a browser across the internet; 0 on
+     * loopback), for every row.
+     */
+    'navigation-delay': { type: 'string', default: '0' },
+    /** The window of turns for backsoon's rows (location/backsoon-probe.conf's limit_conn), to try another. @default the shipped 4 */
+    window: { type: 'string' },
   },
 });
 
@@ -98,10 +108,16 @@ const N = numbers(args.n, 'n')[0]!;
 const OUTAGE = numbers(args.outage, 'outage')[0]! * 1000;
 const CAP = numbers(args.cap, 'cap')[0]! * 1000;
 const SERVER = choices(args.server, SERVERS, 'server')[0]!;
+const WINDOW = args.window === undefined ? undefined : numbers(args.window, 'window')[0];
+const NAVIGATION_DELAY = Number(args['navigation-delay']);
+if (!Number.isFinite(NAVIGATION_DELAY) || NAVIGATION_DELAY < 0)
+  throw new TypeError(`bench:load: --navigation-delay takes milliseconds (got "${args['navigation-delay']}")`);
 
 const APP_DIR = join(REPO, 'bench/load');
 /** The app's core: gunicorn and its workers share it, nginx and the visitors get the other. */
 const APP_CORE = '0';
+/** nginx's and the simulated visitors' core, so that they never take the app's CPU. */
+const FRONT_CORE = '1';
 const WORKERS = 4;
 /** The app's start-up: each worker imports the app this long before it serves. */
 const START_SECONDS = 2;
@@ -214,15 +230,25 @@ async function measureCapacity(viewMs: number): Promise<number> {
   }
 }
 
-/** CPU seconds used so far by nginx's master and workers. */
-async function nginxCpu(site: RunningNginx): Promise<number> {
+/** nginx's master and workers' pids. */
+async function nginxPids(site: RunningNginx): Promise<string[]> {
   const master = (await readFile(join(site.prefix, 'nginx.pid'), 'utf8')).trim();
   const children = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8'))
     .trim()
     .split(/\s+/)
     .filter(Boolean);
+  return [master, ...children];
+}
+
+/** Keeps a process (all its threads) on FRONT_CORE. */
+function pinToFront(pid: string | number): void {
+  execFileSync('taskset', ['-a', '-cp', FRONT_CORE, String(pid)], { stdio: 'ignore' });
+}
+
+/** CPU seconds used so far by nginx's master and workers. */
+async function nginxCpu(site: RunningNginx): Promise<number> {
   let ticks = 0;
-  for (const pid of [master, ...children]) {
+  for (const pid of await nginxPids(site)) {
     const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
     ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
   }
@@ -248,6 +274,8 @@ function perSecond(times: number[], from: number, to: number): { mean: number; p
 /** One row to run: the app, the visitors, the page in front of them, and how many nginx. */
 interface Plan {
   group: Group;
+  /** Milliseconds between a page sending its visitor back and the page request reaching nginx. */
+  navigationDelay: number;
   /** The app's name in the table, and its speed. */
   app: string;
   speed: AppSpeed;
@@ -314,10 +342,12 @@ async function run(plan: Plan): Promise<Row> {
         ...(mode === 'tuned'
           ? { turnRate: { rate: Math.floor(capacity * 0.95), burst: Math.round(capacity * 2) } }
           : {}),
+        ...(mode === 'backsoon' && WINDOW !== undefined ? { turnWindow: WINDOW } : {}),
         workerConnections: 16_384,
       }),
     );
   }
+  for (const site of sites) for (const pid of await nginxPids(site)) pinToFront(pid);
   const first = sites[0]!;
   await writeFile(
     join(first.root, 'meta-refresh.html'),
@@ -353,7 +383,12 @@ async function run(plan: Plan): Promise<Row> {
         if (wait > 0) await sleep(wait);
         const record: VisitorRecord = { arrivedAt: Date.now(), backAt: undefined, bounces: 0 };
         records.push(record);
-        const world: VisitorWorld = { origin: originOf(i), address: visitorAddress(i), signal: stopVisitors.signal };
+        const world: VisitorWorld = {
+          origin: originOf(i),
+          address: visitorAddress(i),
+          signal: stopVisitors.signal,
+          navigationDelay: plan.navigationDelay,
+        };
         running.push(visit(world, `/item/${i}?from=bench`, record).catch(() => undefined));
       }
     })();
@@ -382,7 +417,11 @@ async function run(plan: Plan): Promise<Row> {
     await Promise.all(running);
     const fresh = await Promise.all(freshLoads);
     if (args.keep) {
-      const name = join(REPO, '.scratch', `load-${plan.group}-${plan.app}-${mode}-${nodes}-${n}`);
+      const name = join(
+        REPO,
+        '.scratch',
+        `load-${plan.group}-${plan.app}-${mode}-${nodes}-${n}-${plan.navigationDelay}`,
+      );
       const times = (at: number): number => (at - appStartedAt) / 1000;
       await writeFile(
         `${name}.fresh.txt`,
@@ -450,7 +489,11 @@ async function run(plan: Plan): Promise<Row> {
     stopVisitors.abort();
     await app.stop();
     if (args.keep) {
-      const name = join(REPO, '.scratch', `load-${plan.group}-${plan.app}-${mode}-${nodes}-${n}`);
+      const name = join(
+        REPO,
+        '.scratch',
+        `load-${plan.group}-${plan.app}-${mode}-${nodes}-${n}-${plan.navigationDelay}`,
+      );
       for (const [i, site] of sites.entries())
         await cp(join(site.prefix, 'access.log'), `${name}.access-${i}.log`).catch(() => undefined);
       await cp(appLog, `${name}.app.log`).catch(() => undefined);
@@ -470,7 +513,13 @@ const PAGE_NAMES: Record<Mode, string> = {
   meta: 'meta refresh 5 s',
 };
 const pageName = (row: Row): string =>
-  row.mode === 'backsoon' && SERVER !== 'nginx' ? `backsoon on ${SERVER}` : PAGE_NAMES[row.mode];
+  row.mode !== 'backsoon'
+    ? PAGE_NAMES[row.mode]
+    : SERVER !== 'nginx'
+      ? `backsoon on ${SERVER}`
+      : WINDOW !== undefined
+        ? `backsoon, a window of ${WINDOW}`
+        : PAGE_NAMES.backsoon;
 
 const HEADER =
   '| app (capacity) | N | nginx nodes | page | back | return p50 / p95 (s) | bounces | app pages per returned visitor | health requests per returned visitor | probe requests to the app a second, per node | app pages a second in recovery (mean / peak) | busy answers a second | a new visitor’s page in recovery: p50 / p95 (s), failed | nginx CPU |\n' +
@@ -479,7 +528,8 @@ const HEADER =
 function line(row: Row): string {
   const tuned =
     row.mode === 'tuned' ? ` (${Math.floor(row.capacity * 0.95)} r/s, burst ${Math.round(row.capacity * 2)})` : '';
-  return `| ${row.app} (${row.capacity.toFixed(0)} r/s) | ${row.n} | ${row.nodes} | ${pageName(row)}${tuned} | ${row.back}/${row.n} | ${s(row.p50)} / ${s(row.p95)} | ${row.bounces} | ${fixed(row.pagesPerReturned)} | ${fixed(row.healthPerReturned)} | ${fixed(row.probesPerNode, 1)} | ${fixed(row.appPages.mean, 0)} / ${row.appPages.peak} | ${fixed(row.busy, 0)} | ${s(row.fresh.p50)} / ${s(row.fresh.p95)}, ${row.fresh.failed} of ${row.fresh.count} | ${percent(row.nginxCpu)} |`;
+  const away = row.navigationDelay > 0 ? `, visitors ${row.navigationDelay} ms away` : '';
+  return `| ${row.app} (${row.capacity.toFixed(0)} r/s)${away} | ${row.n} | ${row.nodes} | ${pageName(row)}${tuned} | ${row.back}/${row.n} | ${s(row.p50)} / ${s(row.p95)} | ${row.bounces} | ${fixed(row.pagesPerReturned)} | ${fixed(row.healthPerReturned)} | ${fixed(row.probesPerNode, 1)} | ${fixed(row.appPages.mean, 0)} / ${row.appPages.peak} | ${fixed(row.busy, 0)} | ${s(row.fresh.p50)} / ${s(row.fresh.p95)}, ${row.fresh.failed} of ${row.fresh.count} | ${percent(row.nginxCpu)} |`;
 }
 
 /**
@@ -509,10 +559,18 @@ function missed(row: Row, meta: Row | undefined): string[] {
 /** The rows to run, in order. */
 function plans(capacities: Map<number, number>): Plan[] {
   const list: Plan[] = [];
-  const add = (group: Group, app: string, speed: AppSpeed, n: number, nodes: number, modes: readonly Mode[]) => {
+  const add = (
+    group: Group,
+    app: string,
+    speed: AppSpeed,
+    n: number,
+    nodes: number,
+    modes: readonly Mode[],
+    navigationDelay = NAVIGATION_DELAY,
+  ) => {
     for (const mode of modes) {
       if (!RUN_MODES.includes(mode)) continue;
-      list.push({ group, app, speed, capacity: capacities.get(speed.viewMs)!, n, mode, nodes });
+      list.push({ group, app, speed, capacity: capacities.get(speed.viewMs)!, n, mode, nodes, navigationDelay });
     }
   };
   if (ROWS.includes('speeds')) for (const viewMs of VIEWS) add('speeds', `${viewMs} ms`, { viewMs }, N, 1, MODES);
@@ -523,6 +581,9 @@ function plans(capacities: Map<number, number>): Plan[] {
   }
   if (ROWS.includes('nodes')) add('nodes', '20 ms', { viewMs: 20 }, N, 2, ['backsoon', 'tuned']);
   if (ROWS.includes('crowd')) add('crowd', '20 ms', { viewMs: 20 }, 5000, 1, ['backsoon', 'meta']);
+  // The meta refresh's reloads go at their own pace whatever the distance: its rows above stand for these.
+  if (ROWS.includes('network'))
+    for (const viewMs of [80, 20]) add('network', `${viewMs} ms`, { viewMs }, N, 1, ['backsoon', 'tuned'], 200);
   return list;
 }
 
@@ -538,7 +599,13 @@ function metaFor(row: Row, rows: Row[]): Row | undefined {
 }
 
 await mkdir(join(REPO, '.scratch'), { recursive: true });
-const speeds = new Set<number>([...(ROWS.includes('speeds') ? VIEWS : []), 20]);
+// The visitors (this process) and nginx on one core, the app alone on the other.
+pinToFront(process.pid);
+const speeds = new Set<number>([
+  ...(ROWS.includes('speeds') ? VIEWS : []),
+  20,
+  ...(ROWS.includes('network') ? [80] : []),
+]);
 const capacities = new Map<number, number>();
 for (const viewMs of speeds) {
   capacities.set(viewMs, await measureCapacity(viewMs));
@@ -558,7 +625,8 @@ const verdicts = rows
   .filter((row) => row.mode === 'backsoon')
   .map((row) => {
     const misses = missed(row, metaFor(row, rows));
-    return `| ${row.app} | ${row.n} | ${row.nodes} | ${misses.length === 0 ? 'all met' : misses.join('; ')} |`;
+    const away = row.navigationDelay > 0 ? `, visitors ${row.navigationDelay} ms away` : '';
+    return `| ${row.app}${away} | ${row.n} | ${row.nodes} | ${misses.length === 0 ? 'all met' : misses.join('; ')} |`;
   });
 const targets = [
   '| app | N | nginx nodes | backsoon (shipped) against the targets |',
@@ -573,13 +641,15 @@ const complete =
   args.modes === MODES.join(',') &&
   args.n === '1000' &&
   args.outage === '30' &&
+  NAVIGATION_DELAY === 0 &&
+  WINDOW === undefined &&
   SERVER === 'nginx';
 if (complete) {
   await writeResultsPart(
     'load',
     `## Under load: a crowd and a capacity-limited app (\`npm run bench:load\`)
 
-Written by bench/load.ts on ${new Date().toISOString().slice(0, 10)}. Debian nginx (1 worker each) in front of Debian
+Written by bench/load.ts on ${new Date().toISOString().slice(0, 10)}. Debian nginx (1 worker each, with the simulated visitors on one core) in front of Debian
 gunicorn (${WORKERS} sync workers pinned to one core, ${START_SECONDS} s start-up, pages of 80, 20 or 5 ms of CPU; the
 app's \`/healthz\` is answered by the same workers at no CPU of its own). N visitors arrive at random during a
 ${OUTAGE / 1000} s outage. backsoon's visitors run the page's own PollController against the kit's snippets as shipped
@@ -588,7 +658,9 @@ the turns paced by \`limit_req\` at 95% of the app's measured capacity with a bu
 best an operator who measured the app could set (on each node in the two-node row); the others see a 5 s meta
 refresh. Returns are timed from the app's first answer; recovery ends with the last visitor back (or ${CAP / 1000} s).
 A new visitor (one who was not waiting) opens the site once a second during recovery. Two nodes: visitors
-are spread over two nginx, each with the kit, in front of the one app.
+are spread over two nginx, each with the kit, in front of the one app. Visitors 200 ms away: each page request
+of a visitor sent back reaches nginx 200 ms after the page sent it (a browser across the internet; on loopback
+it takes nothing), compared with the meta refresh's row of the same app.
 
 ${HEADER}
 ${rows.map(line).join('\n')}

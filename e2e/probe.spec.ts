@@ -39,7 +39,7 @@ test('the app gets only HEAD of the health path, with its own Host and nothing o
   expect(reading(answer)).toBe('up');
   expect(app.requests).toHaveLength(1);
   const [asked] = app.requests;
-  expect([asked!.method, asked!.url]).toEqual(['HEAD', '/']);
+  expect([asked!.method, asked!.url]).toEqual(['HEAD', '/healthz']);
   expect(asked!.headers.host).toBe(`127.0.0.1:${app.port}`);
   for (const name of ['cookie', 'authorization', 'x-forwarded-host', 'x-forwarded-for', 'x-original-url', 'user-agent'])
     expect(asked!.headers[name], name).toBeUndefined();

@@ -43,8 +43,8 @@ test('waiting pages ask the shared probe, never their own URLs, and each goes ba
     expect(p.url()).toBe(site.url(PATHS[i]));
   }
   const seconds = (Date.now() - startedAt) / 1000;
-  const probes = app.requests.filter((r) => r.url === '/');
-  const returns = app.requests.filter((r) => r.url !== '/');
+  const probes = app.requests.filter((r) => r.url === '/healthz');
+  const returns = app.requests.filter((r) => r.url !== '/healthz');
   // Each page cost the app its own GET, once; no check ever asked its URL.
   expect(returns.map((r) => `${r.method} ${r.url}`).sort()).toEqual(PATHS.map((p) => `GET ${p.split('#')[0]}`).sort());
   // All pages' checks together: about one probe a second (nginx counts in whole seconds).
@@ -99,7 +99,7 @@ for (const [name, vhost] of [
       const all = await Promise.all(asking);
       const admitted = all.filter((r) => r.status === 200 && r.headers['x-backsoon-probe'] === '1');
       expect(admitted).toHaveLength(4);
-      expect(app.requests.map((r) => `${r.method} ${r.url}`)).toEqual(Array(4).fill('HEAD /'));
+      expect(app.requests.map((r) => `${r.method} ${r.url}`)).toEqual(Array(4).fill('HEAD /healthz'));
       // The window is free again: the next visitor's turn goes straight through.
       app.holdWhen = undefined;
       const next = await rawRequest(site.port, { method: 'HEAD', path: TURN, localAddress: '127.0.1.99' });

@@ -94,6 +94,12 @@ export interface VisitorWorld {
   address: string;
   /** Stops every visitor (the bench's time is up). */
   signal: AbortSignal;
+  /**
+   * Milliseconds between the page sending the visitor back and its page
+   * request reaching the server: the network and the browser, which on
+   * loopback take nothing. @default 0
+   */
+  navigationDelay?: number | undefined;
   /** Called for each request the visitor sends (its checks and its page loads). */
   onRequest?: ((method: string, path: string) => void) | undefined;
 }
@@ -114,6 +120,8 @@ export async function backsoonVisitor(world: VisitorWorld, path: string, record:
   let loads = 0;
   for (;;) {
     if (world.signal.aborted) return;
+    // Sent back by the page: the browser's way to the server takes a while (none the first time: it is already there).
+    if (loads > 0 && world.navigationDelay) await new Promise((r) => setTimeout(r, world.navigationDelay));
     const answer = await navigate(world, path);
     loads += 1;
     if (answer && answer.headers[MARKER_HEADER.toLowerCase()] === undefined && answer.status < 500) {
