@@ -35,8 +35,9 @@ export const STEPS_PER_BOUNCE = 3;
  * the wait is spread the same way around 1 + TURN_SPREAD / 2 times
  * minTimeout (1 to 3 s with the defaults). The turns themselves come at the
  * pace the app answers them, whatever this pace, as long as somebody asks
- * whenever a turn frees up: thousands asking every 2 s do, and so do the
- * last few dozen of a crowd (bench/results.md).
+ * whenever a turn frees up: thousands asking every 2 s do; the last few
+ * dozen of a crowd ask less often than a fast app frees turns, which costs
+ * them about a second at the end (bench/results.md, the 5 ms app).
  */
 export const TURN_SPREAD = 2;
 
